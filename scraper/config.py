@@ -1,0 +1,143 @@
+"""Crawl settings in one place, and loading them from a TOML config file.
+
+Imports only the standard library and ``scraper.errors``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from scraper.errors import ConfigError
+
+__all__ = ["DEFAULT_USER_AGENT", "Settings", "SiteConfig", "load_config"]
+
+DEFAULT_USER_AGENT = "fitarchive/0.1 (+https://github.com/fitarchive/fitarchive; blog archiver)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """How one crawl behaves. Times are in seconds, sizes in bytes."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    contact: str | None = None  # appended to the User-Agent as "; +contact"
+    delay_s: float = 1.0  # minimum gap between requests to one host
+    concurrency: int = 2  # requests in flight per host
+    timeout_s: float = 20.0
+    retries: int = 3  # further attempts after a 429/5xx/connection error
+    max_retry_after_s: float = 300.0  # longer Retry-After values fail the URL
+    max_body_bytes: int = 20 * 1024 * 1024
+    max_image_bytes: int = 30 * 1024 * 1024
+    obey_robots: bool = True
+    use_rest: bool = True  # try the WordPress REST API before HTML
+    download_images: bool = True
+    image_hosts: tuple[str, ...] = ()  # extra hosts images may come from (CDNs)
+    max_posts: int | None = None
+    since: str | None = None  # ISO date: only posts published on/after it
+    include: tuple[str, ...] = ()  # regexes a post URL must match (any)
+    exclude: tuple[str, ...] = ()  # regexes a post URL must not match
+    recheck_comments_days: float = 30.0  # posts younger than this: comments every run
+    full_recheck_days: float = 7.0  # older posts: comments at most this often
+
+    @property
+    def full_user_agent(self) -> str:
+        """The User-Agent header, with the contact appended when given."""
+        if self.contact:
+            return f"{self.user_agent} contact: {self.contact}"
+        return self.user_agent
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteConfig:
+    """One site of a config file and the settings to crawl it with."""
+
+    url: str
+    settings: Settings = field(default_factory=Settings)
+
+
+_KEY_TYPES: dict[str, tuple[type, ...]] = {
+    "user_agent": (str,),
+    "contact": (str,),
+    "delay_s": (int, float),
+    "concurrency": (int,),
+    "timeout_s": (int, float),
+    "retries": (int,),
+    "max_retry_after_s": (int, float),
+    "max_body_bytes": (int,),
+    "max_image_bytes": (int,),
+    "obey_robots": (bool,),
+    "use_rest": (bool,),
+    "download_images": (bool,),
+    "image_hosts": (list,),
+    "max_posts": (int,),
+    "since": (str,),
+    "include": (list,),
+    "exclude": (list,),
+    "recheck_comments_days": (int, float),
+    "full_recheck_days": (int, float),
+}
+_ALIASES = {"delay": "delay_s", "timeout": "timeout_s"}
+
+
+def _settings_from(table: dict[str, Any], base: Settings, where: str) -> Settings:
+    changes: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        if raw_key in ("url", "sites"):
+            continue
+        key = _ALIASES.get(raw_key, raw_key)
+        types = _KEY_TYPES.get(key)
+        if types is None:
+            known = ", ".join(sorted(f.name for f in fields(Settings)))
+            raise ConfigError(f"{where}: unknown key '{raw_key}' (known keys: {known})")
+        if isinstance(value, bool) and bool not in types:
+            raise ConfigError(f"{where}: '{raw_key}' must be {types[0].__name__}, got {value!r}")
+        if not isinstance(value, types):
+            raise ConfigError(
+                f"{where}: '{raw_key}' must be {' or '.join(t.__name__ for t in types)}, "
+                f"got {value!r}"
+            )
+        if isinstance(value, list):
+            if not all(isinstance(item, str) for item in value):
+                raise ConfigError(f"{where}: '{raw_key}' must be a list of strings")
+            value = tuple(value)
+        if key in ("delay_s", "timeout_s") and value < 0:
+            raise ConfigError(f"{where}: '{raw_key}' must not be negative, got {value!r}")
+        if key == "concurrency" and value < 1:
+            raise ConfigError(f"{where}: 'concurrency' must be at least 1, got {value!r}")
+        changes[key] = value
+    return replace(base, **changes)
+
+
+def load_config(path: Path, base: Settings | None = None) -> list[SiteConfig]:
+    """Read a TOML file listing sites, with defaults at the top level.
+
+    Format::
+
+        delay = 2            # defaults for every site
+        [[sites]]
+        url = "https://example-fitness.blog/"
+        max_posts = 50       # per-site override
+
+    :raises ConfigError: when the file is missing, not TOML, or a key is wrong.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    defaults = _settings_from(data, base or Settings(), str(path))
+    sites = data.get("sites")
+    if not isinstance(sites, list) or not sites:
+        raise ConfigError(f"{path}: needs at least one [[sites]] table with a url")
+    result = []
+    for index, table in enumerate(sites, start=1):
+        where = f"{path}: [[sites]] #{index}"
+        if not isinstance(table, dict) or not isinstance(table.get("url"), str):
+            raise ConfigError(f"{where}: 'url' is required and must be a string")
+        result.append(SiteConfig(url=table["url"], settings=_settings_from(table, defaults, where)))
+    return result
