@@ -1,0 +1,37 @@
+# fitarchive: `make demo` crawls the bundled sample blog and serves it; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8001
+BIN := $(VENV)/bin
+
+.PHONY: venv demo test test-deps bench lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+venv: $(BIN)/.installed
+
+demo: venv
+	$(BIN)/fitarchive demo --port $(PORT)
+
+test-deps:
+	bash scripts/install-test-deps.sh
+
+test: venv test-deps
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $@
+
+bench: $(BIN)/.bench-installed
+	$(BIN)/python bench/run_all.py $(if $(FULL),--full,)
+
+lint: venv
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) archive/fitness.db archive/fitness.db-* archive/images test-artifacts

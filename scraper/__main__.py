@@ -1,0 +1,5 @@
+"""``python -m scraper`` runs the fitarchive command line."""
+
+from scraper.cli import cli
+
+cli()

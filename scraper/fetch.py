@@ -1,0 +1,332 @@
+"""Polite HTTP: robots.txt, per-host pacing, retries, size caps, conditional GETs.
+
+``Fetcher.fetch`` turns a URL into a ``Fetched`` record and never raises for a
+per-URL failure: the error is in ``Fetched.error``. ``httpx`` stays inside this
+module. Imports leaves only (config, errors, records, urls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from scraper.config import Settings
+from scraper.errors import UnreachableError
+from scraper.records import Fetched
+from scraper.urls import host_key
+
+__all__ = ["Fetcher", "RETRY_STATUSES", "check_reachable"]
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+MAX_REDIRECTS = 5
+
+
+class _Retryable(Exception):
+    """A response or failure worth another attempt."""
+
+    def __init__(self, fetched: Fetched) -> None:
+        super().__init__(fetched.error or str(fetched.status))
+        self.fetched = fetched
+
+
+@dataclass
+class _HostGate:
+    """Paces requests to one host: at most ``concurrency`` in flight, ``delay`` apart."""
+
+    concurrency: int
+    delay_s: float
+    semaphore: asyncio.Semaphore = field(init=False)
+    next_start: float = 0.0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        self.semaphore = asyncio.Semaphore(self.concurrency)
+
+    async def wait_turn(self) -> None:
+        """Sleep until this host may receive the next request."""
+        async with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.delay_s
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def hold_off(self, seconds: float) -> None:
+        """Keep the host quiet for ``seconds`` from now (Retry-After)."""
+        self.next_start = max(self.next_start, time.monotonic() + seconds)
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+
+
+class Fetcher:
+    """An async HTTP client that is polite to every host it talks to.
+
+    ``allowed_hosts`` lists the hosts (host[:port]) redirects may lead to;
+    robots.txt is read once per host when ``settings.obey_robots``.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        allowed_hosts: set[str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.allowed_hosts = allowed_hosts if allowed_hosts is not None else set()
+        limits = httpx.Limits(max_connections=max(4, settings.concurrency * 2), max_keepalive_connections=max(4, settings.concurrency * 2))
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            headers={"User-Agent": settings.full_user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(settings.timeout_s),
+            follow_redirects=False,
+            limits=limits,
+        )
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self._robots_lock = asyncio.Lock()
+        self.requests_made = 0
+        self.bytes_received = 0
+
+    async def __aenter__(self) -> "Fetcher":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
+
+    # ------------------------------------------------------------ robots
+
+    async def robots_for(self, url: str) -> Protego | None:
+        """Fetch and parse robots.txt of ``url``'s host once; None when there is none."""
+        host = host_key(url)
+        async with self._robots_lock:
+            if host in self._robots:
+                return self._robots[host]
+            parts = urlsplit(url)
+            robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+            fetched = await self._fetch_paced(robots_url, max_bytes=512 * 1024)
+            parser = None
+            if fetched.error is None and fetched.status == 200:
+                parser = Protego.parse(fetched.content.decode("utf-8", "replace"))
+                delay = parser.crawl_delay(self.settings.user_agent)
+                if delay:
+                    gate = self._gate(url)
+                    gate.delay_s = max(gate.delay_s, float(delay))
+                    log.info("robots.txt of %s asks for Crawl-delay %ss", host, delay)
+            self._robots[host] = parser
+            return parser
+
+    async def allowed(self, url: str) -> bool:
+        """True when robots.txt lets our user agent fetch ``url``."""
+        if not self.settings.obey_robots:
+            return True
+        parser = await self.robots_for(url)
+        return parser is None or parser.can_fetch(url, self.settings.user_agent)
+
+    async def sitemaps_from_robots(self, url: str) -> list[str]:
+        """The ``Sitemap:`` URLs listed in robots.txt of ``url``'s host."""
+        parser = await self.robots_for(url)
+        return list(parser.sitemaps) if parser is not None else []
+
+    # ------------------------------------------------------------ fetching
+
+    def _gate(self, url: str) -> _HostGate:
+        host = host_key(url)
+        gate = self._gates.get(host)
+        if gate is None:
+            gate = _HostGate(self.settings.concurrency, self.settings.delay_s)
+            self._gates[host] = gate
+        return gate
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+        check_robots: bool = True,
+    ) -> Fetched:
+        """GET ``url`` politely, retrying what is worth retrying.
+
+        Returns a ``Fetched`` whose ``error`` explains any failure, including
+        a robots.txt refusal.
+        """
+        if check_robots and not await self.allowed(url):
+            log.warning("robots.txt disallows %s", url)
+            return Fetched(url=url, final_url=url, status=0, error="robots.txt disallows this URL",
+                           fetched_at=datetime.now(timezone.utc))
+        return await self._fetch_paced(url, etag=etag, last_modified=last_modified, max_bytes=max_bytes)
+
+    async def _fetch_paced(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+    ) -> Fetched:
+        gate = self._gate(url)
+        attempts = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.retries + 1),
+            wait=wait_random_exponential(multiplier=0.5, max=30),
+            retry=retry_if_exception_type(_Retryable),
+            reraise=True,
+        )
+        try:
+            async for attempt in attempts:
+                with attempt:
+                    async with gate.semaphore:
+                        await gate.wait_turn()
+                        fetched = await self._fetch_following(url, etag, last_modified, max_bytes)
+                    if fetched.status in RETRY_STATUSES or fetched.error == "connection failed":
+                        retry_after = _retry_after_seconds(fetched.header("retry-after"))
+                        if retry_after is not None:
+                            if retry_after > self.settings.max_retry_after_s:
+                                return _with_error(fetched, f"HTTP {fetched.status}: Retry-After {retry_after:.0f}s is too long")
+                            log.info("%s answered %s; waiting %.1fs (Retry-After)", url, fetched.status, retry_after)
+                            gate.hold_off(retry_after)
+                        raise _Retryable(fetched)
+        except _Retryable as exc:
+            return exc.fetched
+        return fetched
+
+    async def _fetch_following(
+        self, url: str, etag: str | None, last_modified: str | None, max_bytes: int | None
+    ) -> Fetched:
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            fetched, location = await self._fetch_once(current, url, etag, last_modified, max_bytes)
+            if location is None:
+                return fetched
+            target = urljoin(current, location)
+            parts = urlsplit(target)
+            if parts.scheme not in ("http", "https"):
+                return _with_error(fetched, f"redirect to a non-http URL ({parts.scheme}:) refused")
+            if host_key(target) not in self.allowed_hosts and host_key(target) != host_key(url):
+                return _with_error(fetched, f"redirect off the site to {parts.netloc} refused")
+            current = target
+        return _with_error(fetched, f"too many redirects (more than {MAX_REDIRECTS})")
+
+    async def _fetch_once(
+        self, url: str, original: str, etag: str | None, last_modified: str | None, max_bytes: int | None
+    ) -> tuple[Fetched, str | None]:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        limit = max_bytes or self.settings.max_body_bytes
+        started = time.monotonic()
+        moment = datetime.now(timezone.utc)
+        self.requests_made += 1
+        try:
+            async with asyncio.timeout(self.settings.timeout_s * 2):
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    location = response.headers.get("location") if response.is_redirect else None
+                    chunks = []
+                    size = 0
+                    too_big = False
+                    declared = response.headers.get("content-length")
+                    if declared and declared.isdigit() and int(declared) > limit:
+                        too_big = True
+                    else:
+                        async for chunk in response.aiter_bytes():
+                            size += len(chunk)
+                            if size > limit:
+                                too_big = True
+                                break
+                            chunks.append(chunk)
+                    self.bytes_received += size
+        except TimeoutError:
+            return self._failed(original, url, started, moment, "timed out (no complete answer)"), None
+        except httpx.TimeoutException:
+            return self._failed(original, url, started, moment, "timed out"), None
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            return self._failed(original, url, started, moment, "connection failed"), None
+        except httpx.DecodingError as exc:
+            return self._failed(original, url, started, moment, f"bad content encoding ({exc})"), None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            return self._failed(original, url, started, moment, f"connection broken mid-answer ({type(exc).__name__})"), None
+        except httpx.HTTPError as exc:
+            return self._failed(original, url, started, moment, f"HTTP error ({type(exc).__name__}: {exc})"), None
+        elapsed = int((time.monotonic() - started) * 1000)
+        fetched = Fetched(
+            url=original,
+            final_url=url,
+            status=response.status_code,
+            content=b"" if too_big else b"".join(chunks),
+            content_type=response.headers.get("content-type", ""),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            not_modified=response.status_code == 304,
+            elapsed_ms=elapsed,
+            fetched_at=moment,
+            error=f"body larger than {limit} bytes" if too_big else (
+                None if response.status_code < 400 or response.status_code == 304 else f"HTTP {response.status_code}"
+            ),
+            headers=tuple(response.headers.multi_items()),
+        )
+        log.debug("GET %s -> %s (%d bytes, %d ms)", url, response.status_code, len(fetched.content), elapsed)
+        return fetched, location
+
+    def _failed(self, original: str, url: str, started: float, moment: datetime, error: str) -> Fetched:
+        return Fetched(
+            url=original,
+            final_url=url,
+            status=0,
+            elapsed_ms=int((time.monotonic() - started) * 1000),
+            fetched_at=moment,
+            error=error,
+        )
+
+
+def _with_error(fetched: Fetched, error: str) -> Fetched:
+    return Fetched(
+        url=fetched.url,
+        final_url=fetched.final_url,
+        status=fetched.status,
+        elapsed_ms=fetched.elapsed_ms,
+        fetched_at=fetched.fetched_at,
+        error=error,
+        headers=fetched.headers,
+    )
+
+
+async def check_reachable(fetcher: Fetcher, url: str) -> Fetched:
+    """Fetch the seed page; raise when the host cannot be reached at all.
+
+    :raises UnreachableError: DNS or connection failure, or a timeout.
+    """
+    fetched = await fetcher.fetch(url, check_robots=False)
+    if fetched.status == 0 and fetched.error and "robots" not in fetched.error:
+        raise UnreachableError(f"{url}: cannot reach the site ({fetched.error})", url=url)
+    return fetched

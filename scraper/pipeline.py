@@ -1,0 +1,632 @@
+"""The only wiring: frontier -> fetch -> extract -> store, for one site per call.
+
+``crawl()`` opens the archive under a lock, records a ``crawl_runs`` row,
+discovers posts (WordPress REST first, then sitemaps, feeds and listing
+pages), fetches each post with every comment page, saves it in one
+transaction, then downloads its images into the image store. Per-URL failures
+are logged in ``fetches`` and counted; the run goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import httpx
+from sqlite_utils import Database
+
+from scraper import store
+from scraper.config import Settings
+from scraper.discover import (
+    Frontier,
+    candidate_sitemaps,
+    feed_urls,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+    rest_api_root,
+    rest_url,
+)
+from scraper.errors import NotABlogError, RobotsDisallowed, ScraperError, UsageError
+from scraper.extract import (
+    detect_platform,
+    extract_comment_page,
+    extract_post_page,
+    extract_rest_comments,
+    extract_rest_posts,
+    inspect_image,
+)
+from scraper.extract.site import extract_site_info
+from scraper.fetch import Fetcher, check_reachable
+from scraper.records import Comment, Fetched, ImageFile, PageRef, Post
+from scraper.urls import canonical_url, host_key, same_site, site_root, strip_comment_page
+
+__all__ = ["CrawlReport", "crawl", "crawl_async"]
+
+log = logging.getLogger(__name__)
+
+Event = Callable[[str, dict[str, Any]], None]
+
+MAX_COMMENT_PAGES = 2000
+MAX_SITEMAPS = 500
+MAX_LISTING_PAGES = 300
+REST_PER_PAGE = 100
+# REST `after` on comments compares with the site's local time: look back far
+# enough to cover any UTC offset.
+COMMENT_CLOCK_MARGIN = timedelta(hours=26)
+
+
+@dataclass
+class CrawlReport:
+    """The outcome of one crawl run."""
+
+    run_id: int
+    site_url: str
+    status: str  # "ok", "partial" or "failed"
+    counts: store.RunCounts
+    mode: str = ""
+    message: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything worked, 1 when some URLs failed."""
+        return 0 if self.status == "ok" else 1
+
+
+def crawl(
+    db_path: Path,
+    seed_url: str,
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_event: Event | None = None,
+) -> CrawlReport:
+    """Crawl one site into the archive at ``db_path`` (blocking).
+
+    :raises ScraperError: for problems that stop the whole run (bad database,
+        unreachable site, robots.txt forbids it, not a blog, lock held).
+    """
+    return asyncio.run(crawl_async(db_path, seed_url, settings, transport=transport, on_event=on_event))
+
+
+async def crawl_async(
+    db_path: Path,
+    seed_url: str,
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_event: Event | None = None,
+) -> CrawlReport:
+    """Async form of :func:`crawl`."""
+    db_path = Path(db_path)
+    with store.ArchiveLock(db_path):
+        db = store.open_db(db_path)
+        try:
+            base_url = site_root(seed_url)
+            allowed = {host_key(base_url), *settings.image_hosts}
+            async with Fetcher(settings, transport=transport, allowed_hosts=allowed) as fetcher:
+                run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event)
+                return await run.run()
+        finally:
+            db.close()
+
+
+@dataclass
+class _SiteCrawl:
+    """State of one run against one site."""
+
+    db: Database
+    db_path: Path
+    fetcher: Fetcher
+    settings: Settings
+    seed_url: str
+    base_url: str
+    on_event: Event | None
+    site_id: int = 0
+    run_id: int = 0
+    counts: store.RunCounts = field(default_factory=store.RunCounts)
+    posts_done: int = 0
+    images_tried: set[str] = field(default_factory=set)
+    mode: str = ""
+    _since: datetime | None = None
+
+    # ------------------------------------------------------------ top level
+
+    async def run(self) -> CrawlReport:
+        if self.settings.since:
+            self._since = _parse_since(self.settings.since)
+        if not await self.fetcher.allowed(self.seed_url):
+            raise RobotsDisallowed(f"{self.seed_url}: robots.txt disallows crawling this site", url=self.seed_url)
+        known_api = self._known_rest_root()
+        home: Fetched | None = None
+        if known_api is None:
+            home = await check_reachable(self.fetcher, self.seed_url)
+            if not home.ok:
+                raise NotABlogError(f"{self.seed_url}: the site answered {home.error or home.status}, not a blog page")
+            platform = detect_platform(home.content, home.final_url, dict(home.headers))
+            name, _description = extract_site_info(home.content)
+        else:
+            platform, name = "wordpress", None
+        self.site_id = store.save_site(self.db, base_url=self.base_url, name=name, platform=platform)
+        self.run_id = store.start_run(self.db, site_id=self.site_id, seed_url=self.seed_url)
+        if home is not None:
+            self._record(home, kind="home")
+        status, message = "ok", None
+        try:
+            await self._crawl_posts(platform, home, known_api)
+        except ScraperError as exc:
+            status, message = "failed", str(exc)
+            store.finish_run(self.db, self.run_id, self.counts, status=status, message=message)
+            raise
+        except BaseException as exc:
+            store.finish_run(self.db, self.run_id, self.counts, status="failed", message=f"interrupted ({type(exc).__name__})")
+            raise
+        if self.counts.errors:
+            status = "partial"
+        with self.db.atomic():
+            self.db["sites"].update(self.site_id, {"last_crawled_at": store.now_iso()})
+        store.finish_run(self.db, self.run_id, self.counts, status=status, message=message)
+        return CrawlReport(self.run_id, self.base_url, status, self.counts, self.mode, message)
+
+    def _emit(self, kind: str, **data: Any) -> None:
+        if self.on_event is not None:
+            self.on_event(kind, data)
+
+    def _known_rest_root(self) -> str | None:
+        if not self.settings.use_rest:
+            return None
+        site_id = store.stable_id(self.base_url)
+        return store.get_state(self.db, site_id, "rest_api_root")
+
+    async def _crawl_posts(self, platform: str, home: Fetched | None, known_api: str | None) -> None:
+        api_root = known_api
+        if api_root is None and self.settings.use_rest and home is not None and platform == "wordpress":
+            api_root = rest_api_root(home.content, self.base_url) or canonical_url("wp-json/", self.base_url)
+        if api_root is not None:
+            if await self._crawl_rest(api_root):
+                self.mode = "rest"
+                return
+            store.set_state(self.db, self.site_id, "rest_api_root", None)
+            if home is None:
+                home = await check_reachable(self.fetcher, self.seed_url)
+                self._record(home, kind="home")
+        self.mode = "html"
+        await self._crawl_html(home)
+
+    # ------------------------------------------------------------ fetching helpers
+
+    def _record(self, fetched: Fetched, *, kind: str, keep: bool = True) -> None:
+        """Log a fetch and keep its raw bytes; count it."""
+        self.counts.pages_fetched += 1
+        self.counts.bytes_fetched += len(fetched.content)
+        if fetched.not_modified:
+            self.counts.pages_not_modified += 1
+        if fetched.error:
+            self.counts.errors += 1
+            log.warning("%s: %s", fetched.url, fetched.error)
+        with self.db.atomic():
+            store.log_fetch(self.db, self.run_id, fetched, kind=kind)
+            if keep and fetched.ok:
+                store.save_page(self.db, fetched, site_id=self.site_id, kind=kind)
+        self._emit("fetched", url=fetched.url, status=fetched.status, kind=kind, error=fetched.error)
+
+    async def _get(self, url: str, *, kind: str, conditional: bool = False, keep: bool = True) -> Fetched:
+        etag = last_modified = None
+        if conditional:
+            etag, last_modified = store.page_validators(self.db, url)
+        fetched = await self.fetcher.fetch(url, etag=etag, last_modified=last_modified)
+        self._record(fetched, kind=kind, keep=keep)
+        return fetched
+
+    def _wanted(self, post: Post) -> bool:
+        """Apply --since, --include and --exclude to an extracted post."""
+        if self._since and post.published_at and post.published_at < self._since:
+            return False
+        return _url_wanted(post.url, self.settings)
+
+    def _budget_left(self) -> bool:
+        return self.settings.max_posts is None or self.posts_done < self.settings.max_posts
+
+    def _save(self, post: Post, comments: list[Comment] | None, complete: bool) -> store.PostSaveResult:
+        result = store.save_post(
+            self.db,
+            site_id=self.site_id,
+            site_base_url=self.base_url,
+            post=post,
+            comments=comments,
+            comments_complete=complete,
+        )
+        setattr(self.counts, f"posts_{result.status}", getattr(self.counts, f"posts_{result.status}") + 1)
+        self.counts.comments_new += result.comments_new
+        self.counts.comments_deleted += result.comments_deleted
+        self.posts_done += 1
+        self._emit("post", url=post.url, title=post.title, status=result.status)
+        return result
+
+    # ------------------------------------------------------------ REST mode
+
+    async def _rest_json(self, url: str, *, kind: str) -> tuple[Fetched, Any]:
+        fetched = await self._get(url, kind=kind)
+        if not fetched.ok or "json" not in fetched.content_type.lower():
+            return fetched, None
+        try:
+            return fetched, json.loads(fetched.content)
+        except ValueError:
+            return fetched, None
+
+    async def _crawl_rest(self, api_root: str) -> bool:
+        """Archive through the REST API; False when the API is not usable."""
+        params: dict[str, str | int] = {
+            "per_page": REST_PER_PAGE,
+            "orderby": "modified",
+            "order": "asc",
+            "_embed": "author,wp:featuredmedia,wp:term",
+        }
+        high_water = store.get_state(self.db, self.site_id, "rest_modified_after")
+        if high_water:
+            params["modified_after"] = high_water
+        if self._since:
+            params["after"] = store.iso(self._since) or ""
+        fetched, data = await self._rest_json(rest_url(api_root, "wp/v2/posts", {**params, "page": 1}), kind="rest_posts")
+        if not isinstance(data, list):
+            if api_root.endswith("wp-json/") or "/wp-json" in api_root:
+                alternative = canonical_url("?rest_route=/", self.base_url)
+                fetched, data = await self._rest_json(
+                    rest_url(alternative, "wp/v2/posts", {**params, "page": 1}), kind="rest_posts"
+                )
+                if isinstance(data, list):
+                    api_root = alternative
+            if not isinstance(data, list):
+                log.info("REST API not usable (%s); archiving from HTML", fetched.error or fetched.status)
+                return False
+        store.set_state(self.db, self.site_id, "rest_api_root", api_root)
+        total_pages = int(fetched.header("x-wp-totalpages") or 1)
+        newest_modified = high_water
+        started = datetime.now(timezone.utc)
+        changed_posts: set[str] = set()
+        page = 1
+        while True:
+            posts = extract_rest_posts(fetched.content, self.base_url)
+            for post in posts:
+                if not self._budget_left():
+                    break
+                if not self._wanted(post):
+                    continue
+                await self._archive_rest_post(api_root, post)
+                if post.remote_id:
+                    changed_posts.add(post.remote_id)
+                if post.modified_at and (newest_modified is None or store.iso(post.modified_at) > newest_modified):  # type: ignore[operator]
+                    newest_modified = store.iso(post.modified_at)
+            page += 1
+            if page > total_pages or not self._budget_left():
+                break
+            fetched, data = await self._rest_json(rest_url(api_root, "wp/v2/posts", {**params, "page": page}), kind="rest_posts")
+            if not isinstance(data, list):
+                break
+        await self._recheck_rest_comments(api_root, changed_posts, started)
+        if newest_modified and not self.counts.errors and self.settings.max_posts is None:
+            store.set_state(self.db, self.site_id, "rest_modified_after", newest_modified)
+        return True
+
+    async def _rest_comments(self, api_root: str, post_remote_id: str, author_ids: dict[str, str]) -> tuple[list[Comment], bool]:
+        """Every approved comment, pingback and trackback of a post; (comments, complete)."""
+        comments: list[Comment] = []
+        complete = True
+        for comment_type in ("comment", "pingback", "trackback"):
+            page, total = 1, 1
+            while page <= total:
+                query: dict[str, str | int] = {"post": post_remote_id, "per_page": REST_PER_PAGE, "page": page,
+                                               "orderby": "id", "order": "asc"}
+                if comment_type != "comment":
+                    query["type"] = comment_type
+                fetched, data = await self._rest_json(rest_url(api_root, "wp/v2/comments", query), kind="rest_comments")
+                if not isinstance(data, list):
+                    if comment_type == "comment":
+                        complete = False
+                    break
+                total = int(fetched.header("x-wp-totalpages") or 1)
+                comments.extend(extract_rest_comments(fetched.content, post_author_ids=author_ids))
+                page += 1
+        return comments, complete
+
+    async def _archive_rest_post(self, api_root: str, post: Post) -> None:
+        author_ids = {post.remote_id: post.author.remote_id} if post.remote_id and post.author and post.author.remote_id else {}
+        comments: list[Comment] | None = None
+        complete = False
+        if post.remote_id:
+            comments, complete = await self._rest_comments(api_root, post.remote_id, author_ids)
+        result = self._save(post, comments, complete)
+        await self._download_images([result.post_id])
+
+    async def _recheck_rest_comments(self, api_root: str, done: set[str], started: datetime) -> None:
+        """Find new and deleted comments on posts that did not change."""
+        rows = list(self.db.query(
+            "select id, remote_id, url, title, published_at, comments_checked_at, author_id from posts "
+            "where site_id = ? and remote_id is not null", [self.site_id]))
+        due: set[str] = set()
+        last_seen = store.get_state(self.db, self.site_id, "rest_comments_after")
+        if last_seen:
+            fetched, data = await self._rest_json(
+                rest_url(api_root, "wp/v2/comments", {"after": last_seen, "per_page": REST_PER_PAGE, "_fields": "id,post"}),
+                kind="rest_comments")
+            if isinstance(data, list):
+                due.update(str(item.get("post")) for item in data if isinstance(item, dict))
+        now = datetime.now(timezone.utc)
+        for row in rows:
+            if row["remote_id"] in done:
+                continue
+            published = _parse_iso(row["published_at"])
+            checked = _parse_iso(row["comments_checked_at"])
+            young = published is not None and now - published < timedelta(days=self.settings.recheck_comments_days)
+            stale = checked is None or now - checked > timedelta(days=self.settings.full_recheck_days)
+            if young or stale:
+                due.add(row["remote_id"])
+        if not await self._comment_total_matches(api_root):
+            due.update(await self._posts_with_changed_comment_sets(api_root))
+        by_remote = {row["remote_id"]: row for row in rows}
+        for remote_id in sorted(due - done):
+            row = by_remote.get(remote_id)
+            if row is None:
+                continue
+            author_remote = None
+            if row["author_id"] is not None:
+                found = self.db.execute("select remote_id from authors where id = ?", [row["author_id"]]).fetchone()
+                author_remote = found[0] if found else None
+            author_ids = {remote_id: author_remote} if author_remote else {}
+            comments, complete = await self._rest_comments(api_root, remote_id, author_ids)
+            new, deleted = store.save_comments(self.db, post_id=row["id"], comments=comments, complete=complete)
+            self.counts.comments_new += new
+            self.counts.comments_deleted += deleted
+        if not self.counts.errors:
+            store.set_state(self.db, self.site_id, "rest_comments_after", store.iso(started - COMMENT_CLOCK_MARGIN))
+
+    async def _comment_total_matches(self, api_root: str) -> bool:
+        """Compare the site's approved comment count with the archive's live comments."""
+        fetched, data = await self._rest_json(
+            rest_url(api_root, "wp/v2/comments", {"per_page": 1, "_fields": "id"}), kind="rest_comments")
+        total = fetched.header("x-wp-total")
+        if not isinstance(data, list) or total is None or not total.isdigit():
+            return True
+        ours = self.db.execute(
+            "select count(*) from comments c join posts p on p.id = c.post_id "
+            "where p.site_id = ? and c.deleted_at is null and c.comment_type = 'comment'",
+            [self.site_id]).fetchone()[0]
+        return int(total) == ours
+
+    async def _posts_with_changed_comment_sets(self, api_root: str) -> set[str]:
+        """List every comment id on the site (ids only) and return posts whose set changed."""
+        remote: dict[str, set[str]] = {}
+        page, total = 1, 1
+        while page <= total:
+            fetched, data = await self._rest_json(
+                rest_url(api_root, "wp/v2/comments", {"per_page": REST_PER_PAGE, "page": page, "_fields": "id,post"}),
+                kind="rest_comments")
+            if not isinstance(data, list):
+                return set()
+            total = int(fetched.header("x-wp-totalpages") or 1)
+            for item in data:
+                if isinstance(item, dict):
+                    remote.setdefault(str(item.get("post")), set()).add(str(item.get("id")))
+            page += 1
+        ours: dict[str, set[str]] = {}
+        for row in self.db.execute(
+            "select p.remote_id, c.remote_id from comments c join posts p on p.id = c.post_id "
+            "where p.site_id = ? and c.deleted_at is null and c.comment_type = 'comment'", [self.site_id]):
+            ours.setdefault(str(row[0]), set()).add(str(row[1]))
+        return {post for post in set(remote) | set(ours) if remote.get(post, set()) != ours.get(post, set())}
+
+    # ------------------------------------------------------------ HTML mode
+
+    async def _crawl_html(self, home: Fetched | None) -> None:
+        refs = await self._discover_html(home)
+        if not refs:
+            raise NotABlogError(f"{self.seed_url}: no posts found (no sitemap, feed or post links)")
+        due = self._html_due(refs)
+        queue: asyncio.Queue[PageRef | None] = asyncio.Queue()
+        for ref in due:
+            queue.put_nowait(ref)
+        workers = max(1, self.settings.concurrency)
+        for _ in range(workers):
+            queue.put_nowait(None)
+        await asyncio.gather(*(self._html_worker(queue) for _ in range(workers)))
+        if self.posts_done == 0 and not self.db.execute(
+            "select 1 from posts where site_id = ? limit 1", [self.site_id]).fetchone():
+            raise NotABlogError(f"{self.seed_url}: no blog posts found among {len(refs)} candidate pages")
+
+    async def _html_worker(self, queue: asyncio.Queue[PageRef | None]) -> None:
+        while True:
+            ref = await queue.get()
+            if ref is None:
+                return
+            if not self._budget_left():
+                continue
+            try:
+                await self._archive_html_post(ref)
+            except ScraperError:
+                raise
+            except Exception as exc:  # one bad page must not stop the run
+                self.counts.errors += 1
+                log.exception("%s: failed to archive (%s)", ref.url, exc)
+                with self.db.atomic():
+                    self.db["fetches"].insert({"run_id": self.run_id, "url": ref.url, "kind": "post",
+                                               "error": f"{type(exc).__name__}: {exc}", "fetched_at": store.now_iso()})
+
+    async def _discover_html(self, home: Fetched | None) -> list[PageRef]:
+        frontier = Frontier()
+        sitemap_queue = candidate_sitemaps(self.base_url, await self.fetcher.sitemaps_from_robots(self.seed_url))
+        seen_sitemaps: set[str] = set()
+        found_sitemap = False
+        while sitemap_queue and len(seen_sitemaps) < MAX_SITEMAPS:
+            url = sitemap_queue.pop(0)
+            if url in seen_sitemaps:
+                continue
+            seen_sitemaps.add(url)
+            fetched = await self._get(url, kind="sitemap")
+            if not fetched.ok or not fetched.content:
+                continue
+            result = parse_sitemap(fetched.content, fetched.final_url, self.base_url)
+            if result.sitemaps or result.pages:
+                found_sitemap = True
+            sitemap_queue.extend(ref.url for ref in result.sitemaps if ref.url not in seen_sitemaps)
+            for ref in result.pages:
+                if _url_wanted(ref.url, self.settings):
+                    frontier.add(ref)
+            if found_sitemap and url.endswith(("wp-sitemap.xml", "sitemap_index.xml")):
+                sitemap_queue = [u for u in sitemap_queue if u.rstrip("/").endswith(".xml") and u not in
+                                 (canonical_url("sitemap.xml", self.base_url),)]
+        if not len(frontier):
+            for url in feed_urls(self.base_url):
+                fetched = await self._get(url, kind="feed")
+                if fetched.ok:
+                    for ref in parse_feed(fetched.content, fetched.final_url, self.base_url):
+                        if _url_wanted(ref.url, self.settings):
+                            frontier.add(ref)
+            if home is not None and home.ok:
+                await self._walk_listings(home, frontier)
+        refs = []
+        while (ref := frontier.pop()) is not None:
+            refs.append(ref)
+        return refs
+
+    async def _walk_listings(self, home: Fetched, frontier: Frontier) -> None:
+        listing_queue = [home]
+        seen = {canonical_url(home.final_url)}
+        while listing_queue:
+            page = listing_queue.pop(0)
+            posts, listings = parse_listing(page.content, page.final_url, self.base_url)
+            for url in posts:
+                if _url_wanted(url, self.settings):
+                    frontier.add(PageRef(url=url, kind="post"))
+            for url in listings:
+                if url not in seen and len(seen) < MAX_LISTING_PAGES:
+                    seen.add(url)
+                    fetched = await self._get(url, kind="listing", keep=False)
+                    if fetched.ok:
+                        listing_queue.append(fetched)
+
+    def _html_due(self, refs: list[PageRef]) -> list[PageRef]:
+        """Which discovered post URLs to fetch this run (new, changed or due a comment check)."""
+        now = datetime.now(timezone.utc)
+        known = {
+            row["url"]: row
+            for row in self.db.query(
+                "select url, modified_at, published_at, comments_checked_at from posts where site_id = ?",
+                [self.site_id])
+        }
+        due = []
+        for ref in refs:
+            row = known.get(ref.url)
+            if row is None:
+                due.append(ref)
+                continue
+            modified = _parse_iso(row["modified_at"])
+            if ref.lastmod and (modified is None or ref.lastmod > modified):
+                due.append(ref)
+                continue
+            published = _parse_iso(row["published_at"])
+            checked = _parse_iso(row["comments_checked_at"])
+            young = published is not None and now - published < timedelta(days=self.settings.recheck_comments_days)
+            stale = checked is None or now - checked > timedelta(days=self.settings.full_recheck_days)
+            if young or stale:
+                due.append(ref)
+        return due
+
+    async def _archive_html_post(self, ref: PageRef) -> None:
+        fetched = await self._get(ref.url, kind="post")
+        if not fetched.ok or fetched.not_modified:
+            return
+        post = extract_post_page(fetched.content, fetched.final_url, content_type=fetched.content_type)
+        if post is None or not self._wanted(post) or not self._budget_left():
+            return
+        comments: dict[str, Comment] = {c.remote_id: c for c in post.comments}
+        complete = True
+        pending = list(post.comment_page_urls)
+        seen_pages = {canonical_url(fetched.final_url), canonical_url(ref.url)}
+        while pending and len(seen_pages) < MAX_COMMENT_PAGES:
+            url = canonical_url(pending.pop(0))
+            if url in seen_pages or not same_site(url, self.base_url):
+                continue
+            seen_pages.add(url)
+            page = await self._get(url, kind="comment_page")
+            if not page.ok:
+                complete = False
+                continue
+            parsed = extract_comment_page(page.content, page.final_url)
+            for comment in parsed.comments:
+                comments.setdefault(comment.remote_id, comment)
+            pending.extend(u for u in parsed.comment_page_urls if canonical_url(u) not in seen_pages)
+        result = self._save(post, list(comments.values()), complete)
+        await self._download_images([result.post_id])
+
+    # ------------------------------------------------------------ images
+
+    async def _download_images(self, post_ids: Iterable[int]) -> None:
+        if not self.settings.download_images:
+            return
+        store_root = self.db_path.parent
+        for url in list(store.images_pending(self.db, post_ids=post_ids)):
+            if url in self.images_tried:
+                continue
+            self.images_tried.add(url)
+            if not _image_host_allowed(url, self.base_url, self.settings):
+                store.save_image_error(self.db, url, "image host not allowed (add it with --image-host)")
+                continue
+            fetched = await self.fetcher.fetch(url, max_bytes=self.settings.max_image_bytes)
+            self._record(fetched, kind="image", keep=False)
+            if not fetched.ok or not fetched.content:
+                store.save_image_error(self.db, url, fetched.error or f"HTTP {fetched.status}")
+                continue
+            mime, width, height = inspect_image(fetched.content)
+            if mime is None:
+                self.counts.errors += 1
+                store.save_image_error(self.db, url, "not an image (Pillow cannot read it)")
+                continue
+            image = ImageFile(
+                url=url,
+                sha256=hashlib.sha256(fetched.content).hexdigest(),
+                mime=mime,
+                width=width,
+                height=height,
+                size=len(fetched.content),
+                data=fetched.content,
+                fetched_at=fetched.fetched_at,
+            )
+            if store.save_image_file(self.db, image, store_root=store_root):
+                self.counts.images_new += 1
+
+
+def _image_host_allowed(url: str, base_url: str, settings: Settings) -> bool:
+    host = host_key(url)
+    return host == host_key(base_url) or host in settings.image_hosts or url.startswith(("http://", "https://")) and any(
+        host.endswith("." + allowed) for allowed in settings.image_hosts)
+
+
+def _url_wanted(url: str, settings: Settings) -> bool:
+    if settings.include and not any(re.search(pattern, url) for pattern in settings.include):
+        return False
+    return not any(re.search(pattern, url) for pattern in settings.exclude)
+
+
+def _parse_iso(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _parse_since(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since: not a date: {text!r} (use YYYY-MM-DD)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

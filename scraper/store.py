@@ -1,0 +1,678 @@
+"""Write records into the archive database; the only module that opens it.
+
+Rows get stable ids derived from their natural keys (``stable_id``), so
+re-crawls and merges upsert instead of renumbering. A post, its images and its
+comments are saved in one transaction. Imports only leaves (records, errors)
+and ``schemas``.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from sqlite_utils import Database
+
+from schemas import MIGRATION_SET_NAME, migrations
+from scraper.errors import DiskFullError, LockedError, SchemaError, StorageError
+from scraper.records import Comment, Fetched, ImageFile, Post, Term
+
+__all__ = [
+    "ArchiveLock",
+    "PostSaveResult",
+    "RunCounts",
+    "comment_path_segment",
+    "content_hash",
+    "finish_run",
+    "get_state",
+    "image_path_for",
+    "images_pending",
+    "iso",
+    "known_post",
+    "log_fetch",
+    "open_db",
+    "save_comments",
+    "save_image_file",
+    "save_image_error",
+    "save_page",
+    "save_post",
+    "save_site",
+    "set_state",
+    "stable_id",
+    "start_run",
+]
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def stable_id(*parts: str) -> int:
+    """Return a 63-bit integer id derived from the natural key ``parts``."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Format a datetime as ISO 8601 in UTC (naive values are taken as UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def now_iso() -> str:
+    """The current time, ISO 8601 UTC."""
+    return iso(datetime.now(timezone.utc)) or ""
+
+
+def content_hash(post: Post) -> str:
+    """Hash what a reader sees of a post: title and sanitized body."""
+    material = f"{post.title}\x1f{post.body_html}\x1f{int(post.is_protected)}"
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def comment_path_segment(remote_id: str) -> str:
+    """A sortable path segment: numeric ids zero-padded, others kept as they are."""
+    return remote_id.zfill(12) if remote_id.isdigit() else remote_id
+
+
+# ---------------------------------------------------------------- opening
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise StorageError(f"{path}: is a directory, not a database file")
+    if not path.exists():
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.exists():
+            raise StorageError(f"{path}: folder {parent} does not exist")
+        if not os.access(parent, os.W_OK):
+            raise StorageError(f"{path}: cannot create the database, folder {parent} is read-only")
+        return
+    if path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise SchemaError(f"{path}: not an SQLite database (left untouched)")
+
+
+def _check_archive(db: Database, path: Path) -> None:
+    try:
+        result = db.execute("PRAGMA quick_check").fetchone()
+        tables = set(db.table_names())
+    except sqlite3.DatabaseError as exc:
+        raise SchemaError(f"{path}: corrupt database ({exc}); left untouched") from None
+    if result is None or result[0] != "ok":
+        raise SchemaError(f"{path}: corrupt database ({result[0] if result else 'no answer'}); left untouched")
+    user_tables = {name for name in tables if not name.startswith("sqlite_")}
+    if not user_tables:
+        return
+    if "_sqlite_migrations" not in tables:
+        raise SchemaError(f"{path}: not a fitarchive archive (it has other tables); left untouched")
+    applied = {
+        row[0]
+        for row in db.execute(
+            "select name from _sqlite_migrations where migration_set = ?", [MIGRATION_SET_NAME]
+        )
+    }
+    if not applied:
+        raise SchemaError(f"{path}: not a fitarchive archive (no fitarchive migrations); left untouched")
+    known = {migration.name for migration in migrations._migrations}
+    newer = sorted(applied - known)
+    if newer:
+        raise SchemaError(
+            f"{path}: archive was written by a newer fitarchive (migration {newer[-1]}); upgrade fitarchive"
+        )
+
+
+def open_db(path: Path | str, *, readonly: bool = False) -> Database:
+    """Open (creating or migrating as needed) the archive at ``path``.
+
+    :raises SchemaError: not an SQLite file, corrupt, foreign, or newer than the code.
+    :raises StorageError: the path is a directory or cannot be written.
+    """
+    path = Path(path)
+    _check_file(path)
+    if readonly:
+        if not path.exists():
+            raise StorageError(f"{path}: no archive there yet (run `fitarchive crawl` first)")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = Database(conn)
+        _check_archive(db, path)
+        return db
+    try:
+        conn = sqlite3.connect(str(path), timeout=30)
+        db = Database(conn)
+        _check_archive(db, path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(db)
+    except sqlite3.OperationalError as exc:
+        raise _storage_error(path, exc) from None
+    return db
+
+
+def _storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
+    text = str(exc)
+    if "full" in text:
+        return DiskFullError(f"{path}: disk full while writing the archive; nothing was half-written")
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"{path}: database is read-only")
+    if "unable to open" in text:
+        return StorageError(f"{path}: cannot open database ({text})")
+    return StorageError(f"{path}: database error ({text})")
+
+
+class ArchiveLock:
+    """An exclusive lock on ``<db>.lock`` for the duration of a crawl.
+
+    The kernel drops it when the process dies, so a killed run never leaves a
+    stale lock behind.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = Path(str(db_path) + ".lock")
+        self._fd: int | None = None
+
+    def __enter__(self) -> "ArchiveLock":
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StorageError(f"{self.path}: cannot create lock file ({exc.strerror})") from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(self._fd)
+            self._fd = None
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise LockedError(
+                    f"{self.path.with_suffix('')}: another fitarchive crawl is running on this archive"
+                ) from None
+            raise
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, str(os.getpid()).encode())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+# ---------------------------------------------------------------- sites, state
+
+
+def save_site(db: Database, *, base_url: str, name: str | None, platform: str) -> int:
+    """Upsert a site row and return its id."""
+    site_id = stable_id(base_url)
+    existing = db.execute("select name, first_crawled_at from sites where id = ?", [site_id]).fetchone()
+    row = {
+        "id": site_id,
+        "base_url": base_url,
+        "platform": platform,
+        "name": name or (existing[0] if existing else None),
+        "first_crawled_at": (existing[1] if existing else None) or now_iso(),
+    }
+    with db.atomic():
+        db["sites"].upsert(row, pk="id")
+    return site_id
+
+
+def get_state(db: Database, site_id: int, key: str) -> str | None:
+    """Read a per-site crawl_state value."""
+    row = db.execute(
+        "select value from crawl_state where site_id = ? and key = ?", [site_id, key]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_state(db: Database, site_id: int, key: str, value: str | None) -> None:
+    """Write a per-site crawl_state value."""
+    with db.atomic():
+        db["crawl_state"].upsert(
+            {"site_id": site_id, "key": key, "value": value, "updated_at": now_iso()},
+            pk=("site_id", "key"),
+        )
+
+
+# ---------------------------------------------------------------- runs and fetches
+
+
+@dataclass(slots=True)
+class RunCounts:
+    """Counters of one crawl run, written to ``crawl_runs``."""
+
+    pages_fetched: int = 0
+    pages_not_modified: int = 0
+    bytes_fetched: int = 0
+    posts_new: int = 0
+    posts_updated: int = 0
+    posts_unchanged: int = 0
+    comments_new: int = 0
+    comments_deleted: int = 0
+    images_new: int = 0
+    errors: int = 0
+
+    def summary(self) -> str:
+        """One line for people and logs."""
+        return (
+            f"fetched {self.pages_fetched} ({self.bytes_fetched / 1024:.0f} KiB), "
+            f"not modified {self.pages_not_modified}, posts new {self.posts_new} / "
+            f"updated {self.posts_updated} / unchanged {self.posts_unchanged}, "
+            f"comments new {self.comments_new} / deleted {self.comments_deleted}, "
+            f"images new {self.images_new}, errors {self.errors}"
+        )
+
+
+def start_run(db: Database, *, site_id: int | None, seed_url: str) -> int:
+    """Insert a ``crawl_runs`` row in state 'running' and return its id."""
+    with db.atomic():
+        table = db["crawl_runs"]
+        table.insert({"site_id": site_id, "seed_url": seed_url, "started_at": now_iso(), "status": "running"})
+        return int(table.last_pk)  # type: ignore[arg-type]
+
+
+def finish_run(db: Database, run_id: int, counts: RunCounts, *, status: str, message: str | None = None) -> None:
+    """Close a run with its counts and final status (ok / partial / failed)."""
+    row: dict[str, Any] = {
+        "finished_at": now_iso(),
+        "status": status,
+        "message": message,
+        **{name: getattr(counts, name) for name in RunCounts.__dataclass_fields__},
+    }
+    with db.atomic():
+        db["crawl_runs"].update(run_id, row)
+
+
+def log_fetch(db: Database, run_id: int, fetched: Fetched, *, kind: str) -> None:
+    """Append one HTTP exchange to ``fetches``."""
+    db["fetches"].insert(
+        {
+            "run_id": run_id,
+            "url": fetched.url,
+            "kind": kind,
+            "status": fetched.status,
+            "bytes": len(fetched.content),
+            "elapsed_ms": fetched.elapsed_ms,
+            "etag": fetched.etag,
+            "last_modified": fetched.last_modified,
+            "fetched_at": iso(fetched.fetched_at) or now_iso(),
+            "error": fetched.error,
+        }
+    )
+
+
+def save_page(db: Database, fetched: Fetched, *, site_id: int | None, kind: str) -> None:
+    """Keep the raw bytes of a fetched document (zlib) for offline re-extraction."""
+    if fetched.not_modified or not fetched.content:
+        return
+    db["pages"].upsert(
+        {
+            "id": stable_id(fetched.url),
+            "url": fetched.url,
+            "site_id": site_id,
+            "kind": kind,
+            "fetched_at": iso(fetched.fetched_at) or now_iso(),
+            "status": fetched.status,
+            "content_type": fetched.content_type,
+            "etag": fetched.etag,
+            "last_modified": fetched.last_modified,
+            "body": zlib.compress(fetched.content, 6),
+            "sha256": hashlib.sha256(fetched.content).hexdigest(),
+        },
+        pk="id",
+    )
+
+
+def page_validators(db: Database, url: str) -> tuple[str | None, str | None]:
+    """Return the (etag, last_modified) stored for ``url``, for a conditional GET."""
+    row = db.execute("select etag, last_modified from pages where url = ?", [url]).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+# ---------------------------------------------------------------- posts
+
+
+@dataclass(frozen=True, slots=True)
+class PostSaveResult:
+    """What saving one post did."""
+
+    post_id: int
+    status: str  # "new", "updated" or "unchanged"
+    comments_new: int = 0
+    comments_deleted: int = 0
+
+
+def post_id_for(site_base_url: str, post: Post) -> int:
+    """The stable id of a post: site + remote id, or site + canonical URL."""
+    if post.remote_id:
+        return stable_id(site_base_url, "post", post.remote_id)
+    return stable_id(site_base_url, "url", post.url)
+
+
+def known_post(db: Database, post_id: int) -> dict[str, Any] | None:
+    """Return the stored row of a post (without bodies), or None."""
+    rows = list(
+        db.query(
+            "select id, url, modified_at, content_hash, comments_checked_at, published_at "
+            "from posts where id = ?",
+            [post_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _save_terms(db: Database, site_id: int, post_id: int, terms: Iterable[Term]) -> None:
+    db.execute("delete from post_terms where post_id = ?", [post_id])
+    for term in terms:
+        slug = term.slug or term.name.strip().lower().replace(" ", "-")
+        term_id = stable_id(str(site_id), term.kind, slug)
+        db["terms"].upsert(
+            {"id": term_id, "site_id": site_id, "kind": term.kind, "name": term.name, "slug": slug},
+            pk="id",
+        )
+        db["post_terms"].upsert({"post_id": post_id, "term_id": term_id}, pk=("post_id", "term_id"))
+
+
+def _save_images(db: Database, post_id: int, post: Post) -> None:
+    db.execute("delete from post_images where post_id = ?", [post_id])
+    for ref in post.images:
+        image_id = stable_id(ref.url)
+        db.execute("insert or ignore into images (id, url) values (?, ?)", [image_id, ref.url])
+        db["post_images"].upsert(
+            {
+                "post_id": post_id,
+                "image_id": image_id,
+                "position": ref.position,
+                "role": ref.role,
+                "alt": ref.alt,
+                "caption": ref.caption,
+                "heading": ref.heading,
+            },
+            pk=("post_id", "position"),
+        )
+
+
+def save_post(
+    db: Database,
+    *,
+    site_id: int,
+    site_base_url: str,
+    post: Post,
+    comments: Iterable[Comment] | None = None,
+    comments_complete: bool = False,
+) -> PostSaveResult:
+    """Save a post with its author, terms, images and comments in one transaction.
+
+    ``comments`` None leaves the stored comments alone. With
+    ``comments_complete`` the given comments are the whole thread, so stored
+    comments missing from it are marked ``deleted_at`` (and kept).
+    """
+    post_id = post_id_for(site_base_url, post)
+    now = now_iso()
+    digest = content_hash(post)
+    try:
+        with db.atomic():
+            previous = db.execute(
+                "select content_hash, first_seen_at from posts where id = ?", [post_id]
+            ).fetchone()
+            author_id = None
+            if post.author is not None:
+                author_key = post.author.remote_id or post.author.slug or post.author.name
+                author_id = stable_id(str(site_id), "author", author_key)
+                db["authors"].upsert(
+                    {
+                        "id": author_id,
+                        "site_id": site_id,
+                        "remote_id": post.author.remote_id,
+                        "name": post.author.name,
+                        "slug": post.author.slug,
+                        "url": post.author.url,
+                    },
+                    pk="id",
+                )
+            if previous is None:
+                status = "new"
+            elif previous[0] != digest:
+                status = "updated"
+            else:
+                status = "unchanged"
+            row: dict[str, Any] = {
+                "id": post_id,
+                "site_id": site_id,
+                "remote_id": post.remote_id,
+                "url": post.url,
+                "title": post.title,
+                "author_id": author_id,
+                "published_at": iso(post.published_at),
+                "modified_at": iso(post.modified_at),
+                "excerpt": post.excerpt,
+                "is_protected": int(post.is_protected),
+                "source": post.source,
+                "last_seen_at": now,
+            }
+            if status != "unchanged":
+                row.update(body_html=post.body_html, body_text=post.body_text, content_hash=digest)
+            if previous is None:
+                row["first_seen_at"] = now
+            db["posts"].upsert(row, pk="id")
+            if status != "unchanged":
+                db["post_versions"].upsert(
+                    {
+                        "id": stable_id(str(post_id), digest),
+                        "post_id": post_id,
+                        "content_hash": digest,
+                        "title": post.title,
+                        "body_html": post.body_html,
+                        "modified_at": iso(post.modified_at),
+                        "captured_at": now,
+                    },
+                    pk="id",
+                )
+            _save_terms(db, site_id, post_id, post.terms)
+            _save_images(db, post_id, post)
+            new = deleted = 0
+            if comments is not None:
+                new, deleted = _save_comments(db, post_id, list(comments), complete=comments_complete, now=now)
+    except sqlite3.OperationalError as exc:
+        raise _storage_error(Path(db.conn.execute("pragma database_list").fetchone()[2]), exc) from None
+    return PostSaveResult(post_id=post_id, status=status, comments_new=new, comments_deleted=deleted)
+
+
+def save_comments(
+    db: Database, *, post_id: int, comments: Iterable[Comment], complete: bool
+) -> tuple[int, int]:
+    """Save comments of an already stored post; returns (new, deleted) counts."""
+    with db.atomic():
+        return _save_comments(db, post_id, list(comments), complete=complete, now=now_iso())
+
+
+def _save_comments(
+    db: Database, post_id: int, comments: list[Comment], *, complete: bool, now: str
+) -> tuple[int, int]:
+    stored = {
+        row[0]: (row[1], row[2], row[3])
+        for row in db.execute(
+            "select remote_id, path, depth, deleted_at from comments where post_id = ?", [post_id]
+        )
+    }
+    stored_deleted = {
+        row[0] for row in db.execute(
+            "select remote_id from comments where post_id = ? and deleted_at is not null", [post_id]
+        )
+    }
+    by_remote = {comment.remote_id: comment for comment in comments}
+    placed: dict[str, tuple[str, int]] = {}
+
+    def place(remote_id: str) -> tuple[str, int]:
+        """Return (path, depth) of a comment, placing its ancestors first."""
+        chain = []
+        current: str | None = remote_id
+        seen: set[str] = set()
+        while current is not None and current not in placed and current not in seen:
+            seen.add(current)
+            comment = by_remote.get(current)
+            if comment is None:
+                break
+            chain.append(current)
+            current = comment.parent_remote_id
+        if current is not None and current in placed:
+            base_path, base_depth = placed[current]
+        elif current is not None and current in stored and current not in by_remote:
+            base_path, base_depth = stored[current][0], stored[current][1]
+        else:
+            base_path, base_depth = "", 0
+        for remote in reversed(chain):
+            segment = comment_path_segment(remote)
+            base_path = f"{base_path}/{segment}" if base_path else segment
+            base_depth += 1
+            placed[remote] = (base_path, base_depth)
+        return placed[remote_id]
+
+    new = 0
+    rows = []
+    for comment in comments:
+        path, depth = place(comment.remote_id)
+        parent = comment.parent_remote_id
+        parent_known = parent is not None and (parent in by_remote or parent in stored)
+        if comment.remote_id not in stored:
+            new += 1
+        rows.append(
+            {
+                "id": stable_id(str(post_id), "comment", comment.remote_id),
+                "post_id": post_id,
+                "remote_id": comment.remote_id,
+                "parent_id": stable_id(str(post_id), "comment", parent) if parent_known and parent else None,
+                "depth": depth,
+                "path": path,
+                "comment_type": comment.comment_type,
+                "author_name": comment.author_name,
+                "author_url": comment.author_url,
+                "is_post_author": int(comment.is_post_author),
+                "published_at": iso(comment.published_at),
+                "body_html": comment.body_html,
+                "body_text": comment.body_text,
+                "permalink": comment.permalink,
+                "last_seen_at": now,
+                "deleted_at": None,
+            }
+        )
+    # Parents first so the self-referencing foreign key is always satisfied.
+    rows.sort(key=lambda row: (row["depth"], row["path"]))
+    for row in rows:
+        if row["remote_id"] not in stored:
+            row["first_seen_at"] = now
+    if rows:
+        db["comments"].upsert_all(rows, pk="id", batch_size=500)
+    deleted = 0
+    if complete:
+        gone = [remote for remote in stored if remote not in by_remote and remote not in stored_deleted]
+        for remote in gone:
+            db.execute(
+                "update comments set deleted_at = ? where post_id = ? and remote_id = ?",
+                [now, post_id, remote],
+            )
+        deleted = len(gone)
+    live = db.execute(
+        "select count(*) from comments where post_id = ? and deleted_at is null", [post_id]
+    ).fetchone()[0]
+    db.execute(
+        "update posts set comment_count = ?, comments_checked_at = ? where id = ?",
+        [live, now, post_id],
+    )
+    return new, deleted
+
+
+# ---------------------------------------------------------------- images
+
+
+def image_path_for(sha256: str, mime: str | None) -> str:
+    """The image store path of a file, relative to the database's folder."""
+    extension = {
+        "image/jpeg": "jpg",
+        "image/png": "png",
+        "image/gif": "gif",
+        "image/webp": "webp",
+        "image/avif": "avif",
+        "image/svg+xml": "svg",
+        "image/bmp": "bmp",
+        "image/tiff": "tif",
+    }.get(mime or "", "bin")
+    return f"images/{sha256[:2]}/{sha256}.{extension}"
+
+
+def images_pending(db: Database, *, post_ids: Iterable[int] | None = None) -> Iterator[str]:
+    """Yield URLs of images referenced by posts but not downloaded yet."""
+    sql = (
+        "select distinct i.url from images i join post_images pi on pi.image_id = i.id "
+        "where i.sha256 is null"
+    )
+    params: list[Any] = []
+    if post_ids is not None:
+        ids = list(post_ids)
+        if not ids:
+            return
+        sql += f" and pi.post_id in ({', '.join('?' for _ in ids)})"
+        params = ids
+    for row in db.execute(sql, params).fetchall():
+        yield row[0]
+
+
+def save_image_file(db: Database, image: ImageFile, *, store_root: Path) -> bool:
+    """Write an image into the content-addressed store and fill its row.
+
+    The file is written to a temporary name and renamed, so a crash leaves no
+    partial file under its final name. Returns True when a new file was written.
+    """
+    relative = image_path_for(image.sha256, image.mime)
+    target = store_root / relative
+    written = False
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with temporary.open("wb") as handle:
+                handle.write(image.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            if exc.errno == errno.ENOSPC:
+                raise DiskFullError(f"{target}: disk full while storing an image") from None
+            raise StorageError(f"{target}: cannot write image ({exc.strerror})") from None
+        written = True
+    with db.atomic():
+        db["images"].upsert(
+            {
+                "id": stable_id(image.url),
+                "url": image.url,
+                "sha256": image.sha256,
+                "mime": image.mime,
+                "width": image.width,
+                "height": image.height,
+                "bytes": image.size,
+                "path": relative,
+                "fetched_at": iso(image.fetched_at) or now_iso(),
+                "error": None,
+            },
+            pk="id",
+        )
+    return written
+
+
+def save_image_error(db: Database, url: str, error: str) -> None:
+    """Record why an image could not be stored (it is retried on a later run)."""
+    with db.atomic():
+        db.execute("update images set error = ? where url = ?", [error, url])
