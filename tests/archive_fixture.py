@@ -156,7 +156,7 @@ def build_archive(directory: Path, name: str = "fitness.db") -> ArchiveFixture:
         + f'<figure><img src="{SITE_URL}wp-content/uploads/back-1.png" alt="Rows">'
         "<figcaption>Rows and pulldowns</figcaption></figure>"
         "<h2>Back Routine 2</h2><p>Deadlift day: <strong>5x5</strong>, then "
-        f'<a href="{SITE_URL}2023/06/meal-prep/">eat well</a>.</p>'
+        '<a href="../../../2023/06/meal-prep/">eat well</a>.</p>'
     )
     routine_text = "Back Routine 1\n" + "\n".join(paragraphs) + "\nBack Routine 2\nDeadlift day"
     nutrition_html = "<p>Cook rice &amp; chicken on Sunday. Weigh portions.</p>"
