@@ -72,7 +72,9 @@ def _config_paths(config_dir: Path) -> dict[str, Path]:
     }
     missing = [str(p) for p in paths.values() if not p.exists()]
     if missing:
-        raise UsageError(f"incomplete Datasette configuration in {config_dir}: missing {missing[0]}")
+        raise UsageError(
+            f"incomplete Datasette configuration in {config_dir}: missing {missing[0]}"
+        )
     return paths
 
 

@@ -166,7 +166,8 @@ def test_where_binds_positional_and_named_params(archive: ArchiveFixture):
     _, count = _export(archive.db_path, "comments", where="depth >= ?", params=[2])
     assert count == 2
     data, count = _export(
-        archive.db_path, "comments", where="body_text like :w", params={"w": f"%{COMMENT_ONLY_WORD}%"}
+        archive.db_path, "comments", where="body_text like :w",
+        params={"w": f"%{COMMENT_ONLY_WORD}%"},
     )
     assert count == 1
     assert _csv(data)[0]["id"] == str(archive.comment_only_comment_id)

@@ -24,8 +24,11 @@ def asgi_wrapper(datasette: Any) -> Any:
 
             async def send_with_header(event: dict) -> None:
                 if event["type"] == "http.response.start" and event.get("status") == 200:
-                    headers = [h for h in event.get("headers", []) if h[0].lower() != b"cache-control"]
-                    event = {**event, "headers": headers + [(b"cache-control", CACHE_CONTROL)]}
+                    headers = [
+                        h for h in event.get("headers", []) if h[0].lower() != b"cache-control"
+                    ]
+                    headers.append((b"cache-control", CACHE_CONTROL))
+                    event = {**event, "headers": headers}
                 await send(event)
 
             return await app(scope, receive, send_with_header)
