@@ -1,0 +1,239 @@
+"""Find the images of a post body: largest rendition, caption, heading, role.
+
+``collect_images`` walks a post body in document order. For each ``<img>`` it
+picks the largest rendition the markup offers, in this order of preference:
+a wrapping ``<a href>`` to the original file of the same base name (the
+``-WxH`` suffix removed; ``-scaled`` originals count), Jetpack's
+``data-orig-file``, the widest ``srcset`` / ``data-srcset`` /
+``data-lazy-srcset`` candidate, then ``data-lazy-src`` / ``data-src`` /
+``src``. Emoji, avatars, tracking pixels and ``data:`` URIs are skipped, and
+a URL seen twice in one post is kept once (first wins). Never downloads.
+Imports lxml and scraper.records only.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from scraper.records import ImageRef
+
+from ._html import classes, squash, text_of
+from ._srcset import parse_srcset
+from ._urls import absolute, is_http
+
+__all__ = ["ImageChoice", "choose_rendition", "collect_images", "image_ref", "image_stem"]
+
+ImageChoice = tuple[str, int | None, int | None]
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_GALLERY_CLASSES = frozenset(
+    {
+        "wp-block-gallery",
+        "gallery",
+        "blocks-gallery-grid",
+        "tiled-gallery",
+        "wp-block-jetpack-tiled-gallery",
+        "wp-block-jetpack-slideshow",
+    }
+)
+_CAPTION_HOLDERS = frozenset(
+    {"wp-caption", "gallery-item", "blocks-gallery-item", "wp-block-image", "tiled-gallery-item"}
+)
+_CAPTION_CLASSES = frozenset(
+    {"wp-caption-text", "gallery-caption", "wp-element-caption", "blocks-gallery-item__caption"}
+)
+_SKIP_CLASSES = frozenset({"emoji", "wp-smiley", "avatar", "avatar-default"})
+_SKIP_HOSTS = ("s.w.org", "pixel.wp.com", "stats.wp.com", "www.facebook.com", "www.google-analytics.com")
+_SIZE_SUFFIX = re.compile(r"-\d+x\d+$")
+_ORIGINAL_SUFFIX = re.compile(r"-(?:scaled|rotated)$")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|heic)$", re.I)
+_LAZY_SRC = ("data-lazy-src", "data-src", "data-original", "data-orig-src", "src")
+_LAZY_SRCSET = ("data-lazy-srcset", "data-srcset", "srcset")
+
+
+def _int(value: str | None) -> int | None:
+    if not value:
+        return None
+    value = value.strip().removesuffix("px")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def _stem(url: str) -> tuple[str, str]:
+    """Return (directory, base name) with size and ``-scaled`` suffixes removed."""
+    path = urlsplit(url).path
+    directory, _, name = path.rpartition("/")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = _ORIGINAL_SUFFIX.sub("", _SIZE_SUFFIX.sub("", stem))
+    return directory, stem.lower()
+
+
+def image_stem(url: str) -> str:
+    """Return an image file's base name without size/``-scaled`` suffix, lower-cased."""
+    return _stem(url)[1]
+
+
+def _usable(url: str | None) -> bool:
+    return bool(url) and not url.lower().startswith(("data:", "about:", "javascript:"))  # type: ignore[union-attr]
+
+
+def _linked_original(img: etree._Element, base: str, reference: str) -> str | None:
+    """Return the wrapping link's URL when it is the original of ``reference``."""
+    parent = img.getparent()
+    for _ in range(2):
+        if parent is None:
+            return None
+        if parent.tag == "a":
+            href = absolute(parent.get("href"), base)
+            if href and is_http(href) and _IMAGE_FILE.search(urlsplit(href).path):
+                if _stem(href)[1] == _stem(reference)[1]:
+                    return href
+            return None
+        parent = parent.getparent()
+    return None
+
+
+def choose_rendition(img: etree._Element, base: str) -> ImageChoice | None:
+    """Return (absolute URL, width, height) of the largest rendition of ``img``, or None."""
+    attr_w, attr_h = _int(img.get("width")), _int(img.get("height"))
+    ratio = attr_h / attr_w if attr_w and attr_h else None
+
+    widths: dict[str, int] = {}
+    best: tuple[float, str] | None = None
+    for attr in _LAZY_SRCSET:
+        for raw, desc in parse_srcset(img.get(attr)):
+            url = absolute(raw, base)
+            if not _usable(url) or url is None:
+                continue
+            score = 0.0
+            if desc.endswith("w") and desc[:-1].isdigit():
+                score = float(desc[:-1])
+                widths.setdefault(url, int(desc[:-1]))
+            elif desc.endswith("x"):
+                try:
+                    score = float(desc[:-1]) * (attr_w or 1)
+                except ValueError:
+                    score = 0.0
+            if best is None or score > best[0]:
+                best = (score, url)
+
+    plain = None
+    for attr in _LAZY_SRC:
+        candidate = absolute(img.get(attr), base)
+        if _usable(candidate):
+            plain = candidate
+            break
+    if plain and attr_w and (best is None or attr_w > best[0]):
+        widths.setdefault(plain, attr_w)
+        best = (float(attr_w), plain)
+
+    reference = plain or (best[1] if best else None)
+    if reference is None:
+        return None
+    original = _linked_original(img, base, reference)
+    if original is None:
+        jetpack = absolute(img.get("data-orig-file"), base)
+        if _usable(jetpack) and jetpack is not None:
+            original = jetpack
+            size = (img.get("data-orig-size") or "").split(",")
+            if len(size) == 2 and _int(size[0]) and _int(size[1]):
+                return jetpack, _int(size[0]), _int(size[1])
+    if original is not None:
+        width = widths.get(original)
+        return original, width, _scaled(width, ratio)
+    url = best[1] if best else reference
+    width = widths.get(url)
+    if width is not None and width == attr_w and url == plain:
+        return url, attr_w, attr_h
+    return url, width, _scaled(width, ratio)
+
+
+def _scaled(width: int | None, ratio: float | None) -> int | None:
+    return round(width * ratio) if width and ratio else None
+
+
+def _skipped(img: etree._Element, url: str) -> bool:
+    """True for emoji, avatars, tracking pixels and stats beacons."""
+    if not _SKIP_CLASSES.isdisjoint(classes(img)):
+        return True
+    host = urlsplit(url).netloc.lower()
+    if host.endswith(_SKIP_HOSTS) or "/images/core/emoji/" in url:
+        return True
+    width, height = _int(img.get("width")), _int(img.get("height"))
+    return width is not None and height is not None and width <= 2 and height <= 2
+
+
+def _caption_and_role(img: etree._Element, stop: etree._Element | None) -> tuple[str | None, bool]:
+    """Return (caption text, inside a gallery) by walking up from ``img`` to ``stop``."""
+    caption: str | None = None
+    in_gallery = False
+    node = img.getparent()
+    while node is not None and node is not stop:
+        cls = classes(node)
+        if caption is None and (node.tag in ("figure", "dl") or not _CAPTION_HOLDERS.isdisjoint(cls)):
+            for child in node:
+                if child.tag == "figcaption" or not _CAPTION_CLASSES.isdisjoint(classes(child)):
+                    caption = squash(text_of(child)) or None
+                    if caption:
+                        break
+        if not _GALLERY_CLASSES.isdisjoint(cls):
+            in_gallery = True
+        node = node.getparent()
+    if stop is not None and node is stop and not _GALLERY_CLASSES.isdisjoint(classes(stop)):
+        in_gallery = True
+    return caption, in_gallery
+
+
+def image_ref(
+    img: etree._Element,
+    base: str,
+    *,
+    position: int,
+    role: str | None = None,
+    heading: str | None = None,
+    stop: etree._Element | None = None,
+) -> ImageRef | None:
+    """Build one ImageRef for ``img`` or None when it is not a content image.
+
+    ``role`` None means "body" or "gallery" as the markup says; ``stop`` bounds
+    the walk up for captions and galleries (the post body element).
+    """
+    choice = choose_rendition(img, base)
+    if choice is None or not is_http(choice[0]) or _skipped(img, choice[0]):
+        return None
+    url, width, height = choice
+    caption, in_gallery = _caption_and_role(img, stop)
+    return ImageRef(
+        url=url,
+        position=position,
+        role=role or ("gallery" if in_gallery else "body"),
+        alt=squash(img.get("alt")) or None,
+        caption=caption,
+        heading=heading,
+        width=width,
+        height=height,
+    )
+
+
+def collect_images(
+    body: etree._Element, base: str, *, start: int = 0, seen: set[str] | None = None
+) -> list[ImageRef]:
+    """Return the body's images in document order, positions counting from ``start``.
+
+    ``seen`` holds URLs already taken (the featured image); it is updated.
+    """
+    seen = set() if seen is None else seen
+    found: list[ImageRef] = []
+    heading: str | None = None
+    for el in body.iter(*_HEADINGS, "img"):
+        if el.tag != "img":
+            heading = squash(text_of(el)) or heading
+            continue
+        ref = image_ref(el, base, position=start + len(found), heading=heading, stop=body)
+        if ref is None or ref.url in seen:
+            continue
+        seen.add(ref.url)
+        found.append(ref)
+    return found

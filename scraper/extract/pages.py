@@ -1,0 +1,69 @@
+"""Read page-level URLs: the canonical post URL and links to other comment pages.
+
+Imports lxml and sibling helpers only.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ._index import PageIndex
+from ._urls import (
+    absolute,
+    comment_page_number,
+    document_base,
+    is_http,
+    post_key,
+    strip_comment_page,
+    strip_fragment,
+)
+
+__all__ = ["canonical_url", "comment_page_urls"]
+
+_CANONICAL = etree.XPath("//head/link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]")
+_OG_URL = etree.XPath("//head/meta[@property='og:url']/@content")
+
+
+def canonical_url(root: etree._Element, page_url: str) -> str:
+    """Return the post's canonical URL: ``link[rel=canonical]``, og:url, else ``page_url``.
+
+    The fragment, ``/comment-page-N/``, ``cpage=N`` and ``replytocom=N`` are removed.
+    """
+    candidates = [el.get("href") for el in _CANONICAL(root)]
+    candidates.extend(str(value) for value in _OG_URL(root))
+    for candidate in candidates:
+        url = absolute(candidate, page_url)
+        if url and is_http(url):
+            return strip_comment_page(url)
+    return strip_comment_page(page_url)
+
+
+def comment_page_urls(index: PageIndex, page_url: str, post_url: str) -> tuple[str, ...]:
+    """Return absolute URLs of this post's other comment pages linked from the page.
+
+    Links to other posts' comment pages (recent-comments widgets) and to the
+    page itself are left out. The page itself includes the numbered page that
+    this page's own comments link to (``comment-page-2/#comment-203`` when
+    comment 203 is here): with "newest first", the bare post URL shows the
+    last page. Order is first appearance, without duplicates.
+    """
+    base = document_base(index.root, page_url)
+    post = post_key(post_url)
+    here = {rid for _el, rid in index.comments}
+    own_numbers = {comment_page_number(page_url)}
+    candidates: list[tuple[str, int]] = []
+    for href in index.comment_page_links:
+        url = absolute(href, base)
+        number = comment_page_number(url) if url and is_http(url) else None
+        if url is None or number is None or post_key(url) != post:
+            continue
+        fragment = url.partition("#")[2]
+        if fragment.startswith("comment-") and fragment[8:] in here:
+            own_numbers.add(number)
+        candidates.append((strip_fragment(url), number))
+    own = strip_fragment(page_url)
+    found: list[str] = []
+    for url, number in candidates:
+        if url != own and number not in own_numbers and url not in found:
+            found.append(url)
+    return tuple(found)

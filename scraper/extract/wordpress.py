@@ -1,0 +1,190 @@
+"""Extract a Post from a single WordPress post page (classic and block themes).
+
+Decides first whether the page is a single post at all: home, archive,
+search, 404, attachment pages, WordPress Pages, other post types and
+non-public posts give None. Then reads the canonical URL, ids, metadata,
+body, images and the comments printed on the page.
+Imports lxml, scraper.records, scraper.errors and sibling modules only.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from scraper.errors import ExtractError
+from scraper.records import ImageRef, Post
+
+from ._html import classes, first, head_meta, parse_html
+from ._index import PageIndex
+from ._urls import document_base
+from .comments import parse_comments
+from .content import clean_body
+from .featured import find_featured
+from .pages import canonical_url, comment_page_urls
+from .postmeta import JsonLd, find_author, find_dates, find_terms, find_title
+
+__all__ = ["extract_post_page", "is_single_post"]
+
+_REST_LINK = etree.XPath(
+    "//head/link[@type='application/json'][contains(concat(' ', normalize-space(@rel), ' '),"
+    " ' alternate ')]/@href"
+)
+_SHORTLINK = etree.XPath("//head/link[@rel='shortlink']/@href")
+_REST_ROUTE = re.compile(r"/wp/v2/([a-z0-9_-]+)/(\d+)/?$")
+_POST_ID = re.compile(r"^post-(\d+)$")
+_SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
+_CONTENT_FALLBACK = CSSSelector(
+    "[itemprop=articleBody], .post-content, .single-content, .article-content, .post-entry, "
+    ".td-post-content, .entry"
+)
+_NOT_SINGLE = frozenset(
+    {"home", "blog", "archive", "search", "search-results", "search-no-results", "error404",
+     "page", "attachment", "single-attachment"}
+)  # fmt: skip
+_HIDDEN_STATUS = frozenset(
+    {"status-private", "status-draft", "status-future", "status-pending", "status-trash"}
+)
+_TITLE_PREFIX = re.compile(r"^(?:Protected|Private):\s+")
+
+
+def _rest_route(root: etree._Element) -> tuple[str, str] | None:
+    """Return (rest base, id) from ``link[rel=alternate][type=application/json]``."""
+    for href in _REST_LINK(root):
+        match = _REST_ROUTE.search(unquote(str(href)).split("&", 1)[0])
+        if match:
+            return match.group(1), match.group(2)
+    return None
+
+
+def _body_classes(root: etree._Element) -> set[str]:
+    body = root.find("body")
+    return classes(body) if body is not None else set()
+
+
+def is_single_post(root: etree._Element) -> bool | None:
+    """True for a single post, False for anything else, None when the markup does not say."""
+    tokens = _body_classes(root)
+    route = _rest_route(root)
+    if route is not None and route[0] != "posts":
+        return False
+    if tokens & _NOT_SINGLE or any(t.startswith("page-id-") for t in tokens):
+        return False
+    if "single" in tokens or any(t.startswith("postid-") for t in tokens):
+        return True
+    return True if route is not None else None
+
+
+def _remote_id(root: etree._Element, article: etree._Element | None) -> str | None:
+    route = _rest_route(root)
+    if route is not None:
+        return route[1]
+    for token in _body_classes(root):
+        if token.startswith("postid-") and token[7:].isdigit():
+            return token[7:]
+    if article is not None:
+        match = _POST_ID.match(article.get("id", ""))
+        if match:
+            return match.group(1)
+    for href in _SHORTLINK(root):
+        match = _SHORTLINK_ID.search(str(href))
+        if match:
+            return match.group(1)
+    return None
+
+
+def _main_article(index: PageIndex) -> etree._Element | None:
+    """Return the post's ``<article>`` (or ``.type-post`` element) outside page chrome."""
+    root = index.root
+    candidates = [
+        el
+        for el in index.articles
+        if el.get("id", "").startswith("post-") or "type-" in el.get("class", "")
+    ]
+    found = first(candidates, root)
+    if found is None:
+        found = first(index.tagged("type-post"), root)
+    return found if found is not None else first(index.articles, root)
+
+
+def _hidden_or_other_type(article: etree._Element) -> bool:
+    tokens = classes(article)
+    if tokens & _HIDDEN_STATUS:
+        return True
+    types = {t[5:] for t in tokens if t.startswith("type-")}
+    return bool(types) and "post" not in types
+
+
+def _find_body(index: PageIndex, scope: etree._Element) -> etree._Element | None:
+    candidates = index.tagged("entry-content", "wp-block-post-content")
+    body = first(candidates, scope)
+    if body is None and scope is not index.root:
+        body = first(candidates, index.root)
+    if body is None and scope is not index.root:
+        body = first(_CONTENT_FALLBACK(scope), scope)
+    return body
+
+
+def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post | None:
+    """Return the Post on a single-post page, or None when the page is not one.
+
+    :raises ExtractError: the page is a single post but no body can be found.
+    """
+    root = parse_html(html, content_type)
+    single = is_single_post(root)
+    if single is False:
+        return None
+    index = PageIndex(root)
+    meta = head_meta(root)
+    article = _main_article(index)
+    if article is not None and _hidden_or_other_type(article):
+        return None
+    scope = article if article is not None else root
+    body = _find_body(index, scope)
+    if single is None and (body is None or (article is None and meta.get("og:type") != "article")):
+        return None
+    protected = bool(index.password_forms or index.tagged("post-password-form")) or (
+        "post-password-required" in _body_classes(root)
+    )
+    if body is None and not protected:
+        raise ExtractError(f"{url}: single post without a recognisable body", url=url)
+
+    base = document_base(root, url)
+    post_url = canonical_url(root, url)
+    jsonld = JsonLd(root)
+    title = find_title(index, scope, meta)
+    if protected:
+        title = _TITLE_PREFIX.sub("", title)
+    published, modified = find_dates(index, scope, meta, jsonld)
+    author = find_author(index, scope, meta, jsonld, base)
+    terms = find_terms(index, scope, base)
+    featured = find_featured(index, scope, body, base, meta)
+    images: list[ImageRef] = [featured] if featured is not None else []
+    html_out, text_out = "", ""
+    if body is not None and not protected:
+        cleaned = clean_body(
+            body, base, image_start=len(images), seen_images={ref.url for ref in images}
+        )
+        html_out, text_out = cleaned.html, cleaned.text
+        images.extend(cleaned.images)
+    excerpt = meta.get("description") or meta.get("og:description") or meta.get("twitter:description")
+    return Post(
+        url=post_url,
+        title=title,
+        remote_id=_remote_id(root, article),
+        author=author,
+        published_at=published,
+        modified_at=modified,
+        body_html=html_out,
+        body_text=text_out,
+        excerpt=excerpt,
+        terms=terms,
+        images=tuple(images),
+        comments=parse_comments(root, url, index),
+        comment_page_urls=comment_page_urls(index, url, post_url),
+        is_protected=protected,
+        source="html",
+    )
