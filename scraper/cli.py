@@ -275,6 +275,24 @@ def stats(db_path: Path, debug: bool) -> None:
 @cli.command()
 @db_option
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def reextract(db_path: Path, debug: bool) -> None:
+    """Rebuild posts, images and comments from the stored raw pages, offline.
+
+    Run it after upgrading fitarchive to apply better extraction to what was
+    already crawled, e.g. ``fitarchive reextract --db archive/fitness.db``.
+    """
+    _setup_logging(0, False)
+    try:
+        store.open_db(db_path, readonly=True).close()
+        counts = pipeline.reextract(db_path)
+        click.echo(f"{db_path}: re-extracted - {counts.summary()}")
+    except ScraperError as exc:
+        _fail(exc, debug)
+
+
+@cli.command()
+@db_option
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 def migrate(db_path: Path, debug: bool) -> None:
     """Create the archive or bring an older one up to date, e.g. ``fitarchive migrate``."""
     try:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -48,7 +49,7 @@ from scraper.fetch import Fetcher, check_reachable
 from scraper.records import Comment, Fetched, ImageFile, PageRef, Post
 from scraper.urls import canonical_url, host_key, same_site, site_root, strip_comment_page
 
-__all__ = ["CrawlReport", "crawl", "crawl_async"]
+__all__ = ["CrawlReport", "crawl", "crawl_async", "reextract"]
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +157,10 @@ class _SiteCrawl:
             platform, name = "wordpress", None
         self.site_id = store.save_site(self.db, base_url=self.base_url, name=name, platform=platform)
         self.run_id = store.start_run(self.db, site_id=self.site_id, seed_url=self.seed_url)
-        if home is not None:
-            self._record(home, kind="home")
         status, message = "ok", None
         try:
+            if home is not None:
+                self._record(home, kind="home")
             await self._crawl_posts(platform, home, known_api)
         except ScraperError as exc:
             status, message = "failed", str(exc)
@@ -175,9 +176,9 @@ class _SiteCrawl:
         store.finish_run(self.db, self.run_id, self.counts, status=status, message=message)
         return CrawlReport(self.run_id, self.base_url, status, self.counts, self.mode, message)
 
-    def _emit(self, kind: str, **data: Any) -> None:
+    def _emit(self, event: str, **data: Any) -> None:
         if self.on_event is not None:
-            self.on_event(kind, data)
+            self.on_event(event, data)
 
     def _known_rest_root(self) -> str | None:
         if not self.settings.use_rest:
@@ -202,13 +203,19 @@ class _SiteCrawl:
 
     # ------------------------------------------------------------ fetching helpers
 
-    def _record(self, fetched: Fetched, *, kind: str, keep: bool = True) -> None:
-        """Log a fetch and keep its raw bytes; count it."""
+    def _record(self, fetched: Fetched, *, kind: str, keep: bool = True, probe: bool = False) -> None:
+        """Log a fetch and keep its raw bytes; count it.
+
+        A failed ``probe`` (a URL tried only to see whether it exists) is
+        logged in ``fetches`` but is not an error of the run.
+        """
         self.counts.pages_fetched += 1
         self.counts.bytes_fetched += len(fetched.content)
         if fetched.not_modified:
             self.counts.pages_not_modified += 1
-        if fetched.error:
+        if fetched.error and probe:
+            log.info("%s: %s (optional, skipped)", fetched.url, fetched.error)
+        elif fetched.error:
             self.counts.errors += 1
             log.warning("%s: %s", fetched.url, fetched.error)
         with self.db.atomic():
@@ -217,12 +224,14 @@ class _SiteCrawl:
                 store.save_page(self.db, fetched, site_id=self.site_id, kind=kind)
         self._emit("fetched", url=fetched.url, status=fetched.status, kind=kind, error=fetched.error)
 
-    async def _get(self, url: str, *, kind: str, conditional: bool = False, keep: bool = True) -> Fetched:
+    async def _get(
+        self, url: str, *, kind: str, conditional: bool = False, keep: bool = True, probe: bool = False
+    ) -> Fetched:
         etag = last_modified = None
         if conditional:
             etag, last_modified = store.page_validators(self.db, url)
         fetched = await self.fetcher.fetch(url, etag=etag, last_modified=last_modified)
-        self._record(fetched, kind=kind, keep=keep)
+        self._record(fetched, kind=kind, keep=keep, probe=probe)
         return fetched
 
     def _wanted(self, post: Post) -> bool:
@@ -234,7 +243,9 @@ class _SiteCrawl:
     def _budget_left(self) -> bool:
         return self.settings.max_posts is None or self.posts_done < self.settings.max_posts
 
-    def _save(self, post: Post, comments: list[Comment] | None, complete: bool) -> store.PostSaveResult:
+    def _save(
+        self, post: Post, comments: list[Comment] | None, complete: bool, complete_types: set[str] | None = None
+    ) -> store.PostSaveResult:
         result = store.save_post(
             self.db,
             site_id=self.site_id,
@@ -242,6 +253,7 @@ class _SiteCrawl:
             post=post,
             comments=comments,
             comments_complete=complete,
+            complete_types=complete_types,
         )
         setattr(self.counts, f"posts_{result.status}", getattr(self.counts, f"posts_{result.status}") + 1)
         self.counts.comments_new += result.comments_new
@@ -252,8 +264,10 @@ class _SiteCrawl:
 
     # ------------------------------------------------------------ REST mode
 
-    async def _rest_json(self, url: str, *, kind: str) -> tuple[Fetched, Any]:
-        fetched = await self._get(url, kind=kind)
+    async def _rest_json(
+        self, url: str, *, kind: str, keep: bool = True, probe: bool = False
+    ) -> tuple[Fetched, Any]:
+        fetched = await self._get(url, kind=kind, keep=keep, probe=probe)
         if not fetched.ok or "json" not in fetched.content_type.lower():
             return fetched, None
         try:
@@ -274,12 +288,13 @@ class _SiteCrawl:
             params["modified_after"] = high_water
         if self._since:
             params["after"] = store.iso(self._since) or ""
-        fetched, data = await self._rest_json(rest_url(api_root, "wp/v2/posts", {**params, "page": 1}), kind="rest_posts")
+        fetched, data = await self._rest_json(
+            rest_url(api_root, "wp/v2/posts", {**params, "page": 1}), kind="rest_posts", probe=True)
         if not isinstance(data, list):
             if api_root.endswith("wp-json/") or "/wp-json" in api_root:
                 alternative = canonical_url("?rest_route=/", self.base_url)
                 fetched, data = await self._rest_json(
-                    rest_url(alternative, "wp/v2/posts", {**params, "page": 1}), kind="rest_posts"
+                    rest_url(alternative, "wp/v2/posts", {**params, "page": 1}), kind="rest_posts", probe=True
                 )
                 if isinstance(data, list):
                     api_root = alternative
@@ -315,34 +330,43 @@ class _SiteCrawl:
             store.set_state(self.db, self.site_id, "rest_modified_after", newest_modified)
         return True
 
-    async def _rest_comments(self, api_root: str, post_remote_id: str, author_ids: dict[str, str]) -> tuple[list[Comment], bool]:
-        """Every approved comment, pingback and trackback of a post; (comments, complete)."""
+    async def _rest_comments(
+        self, api_root: str, post_remote_id: str, author_ids: dict[str, str]
+    ) -> tuple[list[Comment], bool]:
+        """Every approved comment of a post from REST; (comments, complete).
+
+        REST lists only the ``comment`` type to anonymous clients; pingbacks
+        and trackbacks come from the post's HTML.
+        """
         comments: list[Comment] = []
-        complete = True
-        for comment_type in ("comment", "pingback", "trackback"):
-            page, total = 1, 1
-            while page <= total:
-                query: dict[str, str | int] = {"post": post_remote_id, "per_page": REST_PER_PAGE, "page": page,
-                                               "orderby": "id", "order": "asc"}
-                if comment_type != "comment":
-                    query["type"] = comment_type
-                fetched, data = await self._rest_json(rest_url(api_root, "wp/v2/comments", query), kind="rest_comments")
-                if not isinstance(data, list):
-                    if comment_type == "comment":
-                        complete = False
-                    break
-                total = int(fetched.header("x-wp-totalpages") or 1)
-                comments.extend(extract_rest_comments(fetched.content, post_author_ids=author_ids))
-                page += 1
-        return comments, complete
+        page, total = 1, 1
+        while page <= total:
+            query: dict[str, str | int] = {"post": post_remote_id, "per_page": REST_PER_PAGE, "page": page,
+                                           "orderby": "id", "order": "asc"}
+            fetched, data = await self._rest_json(
+                rest_url(api_root, "wp/v2/comments", query), kind="rest_comments", probe=page == 1)
+            if not isinstance(data, list):
+                return comments, False
+            total = int(fetched.header("x-wp-totalpages") or 1)
+            comments.extend(extract_rest_comments(fetched.content, post_author_ids=author_ids))
+            page += 1
+        return comments, True
 
     async def _archive_rest_post(self, api_root: str, post: Post) -> None:
+        """Save a REST post with its REST comment tree plus the pingbacks its HTML shows."""
         author_ids = {post.remote_id: post.author.remote_id} if post.remote_id and post.author and post.author.remote_id else {}
-        comments: list[Comment] | None = None
-        complete = False
+        comments: list[Comment] = []
+        rest_complete = False
         if post.remote_id:
-            comments, complete = await self._rest_comments(api_root, post.remote_id, author_ids)
-        result = self._save(post, comments, complete)
+            comments, rest_complete = await self._rest_comments(api_root, post.remote_id, author_ids)
+        _html_post, html_comments, html_complete = await self._fetch_html_thread(post.url)
+        if rest_complete:
+            known = {comment.remote_id for comment in comments}
+            comments += [c for c in html_comments.values() if c.comment_type != "comment" and c.remote_id not in known]
+            complete, types = True, ({"comment"} | ({"pingback", "trackback"} if html_complete else set()))
+        else:
+            comments, complete, types = list(html_comments.values()), html_complete, None
+        result = self._save(post, comments, complete, types)
         await self._download_images([result.post_id])
 
     async def _recheck_rest_comments(self, api_root: str, done: set[str], started: datetime) -> None:
@@ -355,7 +379,7 @@ class _SiteCrawl:
         if last_seen:
             fetched, data = await self._rest_json(
                 rest_url(api_root, "wp/v2/comments", {"after": last_seen, "per_page": REST_PER_PAGE, "_fields": "id,post"}),
-                kind="rest_comments")
+                kind="rest_comment_ids", keep=False)
             if isinstance(data, list):
                 due.update(str(item.get("post")) for item in data if isinstance(item, dict))
         now = datetime.now(timezone.utc)
@@ -381,7 +405,8 @@ class _SiteCrawl:
                 author_remote = found[0] if found else None
             author_ids = {remote_id: author_remote} if author_remote else {}
             comments, complete = await self._rest_comments(api_root, remote_id, author_ids)
-            new, deleted = store.save_comments(self.db, post_id=row["id"], comments=comments, complete=complete)
+            new, deleted = store.save_comments(
+                self.db, post_id=row["id"], comments=comments, complete=complete, complete_types={"comment"})
             self.counts.comments_new += new
             self.counts.comments_deleted += deleted
         if not self.counts.errors:
@@ -390,7 +415,7 @@ class _SiteCrawl:
     async def _comment_total_matches(self, api_root: str) -> bool:
         """Compare the site's approved comment count with the archive's live comments."""
         fetched, data = await self._rest_json(
-            rest_url(api_root, "wp/v2/comments", {"per_page": 1, "_fields": "id"}), kind="rest_comments")
+            rest_url(api_root, "wp/v2/comments", {"per_page": 1, "_fields": "id"}), kind="rest_comment_ids", keep=False)
         total = fetched.header("x-wp-total")
         if not isinstance(data, list) or total is None or not total.isdigit():
             return True
@@ -407,7 +432,7 @@ class _SiteCrawl:
         while page <= total:
             fetched, data = await self._rest_json(
                 rest_url(api_root, "wp/v2/comments", {"per_page": REST_PER_PAGE, "page": page, "_fields": "id,post"}),
-                kind="rest_comments")
+                kind="rest_comment_ids", keep=False)
             if not isinstance(data, list):
                 return set()
             total = int(fetched.header("x-wp-totalpages") or 1)
@@ -460,30 +485,16 @@ class _SiteCrawl:
 
     async def _discover_html(self, home: Fetched | None) -> list[PageRef]:
         frontier = Frontier()
-        sitemap_queue = candidate_sitemaps(self.base_url, await self.fetcher.sitemaps_from_robots(self.seed_url))
-        seen_sitemaps: set[str] = set()
-        found_sitemap = False
-        while sitemap_queue and len(seen_sitemaps) < MAX_SITEMAPS:
-            url = sitemap_queue.pop(0)
-            if url in seen_sitemaps:
-                continue
-            seen_sitemaps.add(url)
-            fetched = await self._get(url, kind="sitemap")
-            if not fetched.ok or not fetched.content:
-                continue
-            result = parse_sitemap(fetched.content, fetched.final_url, self.base_url)
-            if result.sitemaps or result.pages:
-                found_sitemap = True
-            sitemap_queue.extend(ref.url for ref in result.sitemaps if ref.url not in seen_sitemaps)
-            for ref in result.pages:
-                if _url_wanted(ref.url, self.settings):
-                    frontier.add(ref)
-            if found_sitemap and url.endswith(("wp-sitemap.xml", "sitemap_index.xml")):
-                sitemap_queue = [u for u in sitemap_queue if u.rstrip("/").endswith(".xml") and u not in
-                                 (canonical_url("sitemap.xml", self.base_url),)]
+        from_robots = await self.fetcher.sitemaps_from_robots(self.seed_url)
+        await self._read_sitemaps(from_robots, frontier)
+        if not len(frontier):
+            for url in candidate_sitemaps(self.base_url, ()):
+                await self._read_sitemaps([url], frontier)
+                if len(frontier):
+                    break
         if not len(frontier):
             for url in feed_urls(self.base_url):
-                fetched = await self._get(url, kind="feed")
+                fetched = await self._get(url, kind="feed", probe=True)
                 if fetched.ok:
                     for ref in parse_feed(fetched.content, fetched.final_url, self.base_url):
                         if _url_wanted(ref.url, self.settings):
@@ -494,6 +505,24 @@ class _SiteCrawl:
         while (ref := frontier.pop()) is not None:
             refs.append(ref)
         return refs
+
+    async def _read_sitemaps(self, roots: list[str], frontier: Frontier) -> None:
+        """Read sitemaps (indexes followed, at most MAX_SITEMAPS) into the frontier."""
+        queue = list(roots)
+        seen: set[str] = set()
+        while queue and len(seen) < MAX_SITEMAPS:
+            url = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            fetched = await self._get(url, kind="sitemap", probe=url in roots)
+            if not fetched.ok or not fetched.content:
+                continue
+            result = parse_sitemap(fetched.content, fetched.final_url, self.base_url)
+            queue.extend(ref.url for ref in result.sitemaps if ref.url not in seen)
+            for ref in result.pages:
+                if _url_wanted(ref.url, self.settings):
+                    frontier.add(ref)
 
     async def _walk_listings(self, home: Fetched, frontier: Frontier) -> None:
         listing_queue = [home]
@@ -538,23 +567,28 @@ class _SiteCrawl:
                 due.append(ref)
         return due
 
-    async def _archive_html_post(self, ref: PageRef) -> None:
-        fetched = await self._get(ref.url, kind="post")
+    async def _fetch_html_thread(self, url: str) -> tuple[Post | None, dict[str, Comment], bool]:
+        """Fetch a post page and every comment page it leads to.
+
+        Returns (post or None when the page is not a post, comments by remote
+        id, whether every comment page was read).
+        """
+        fetched = await self._get(url, kind="post")
         if not fetched.ok or fetched.not_modified:
-            return
+            return None, {}, False
         post = extract_post_page(fetched.content, fetched.final_url, content_type=fetched.content_type)
-        if post is None or not self._wanted(post) or not self._budget_left():
-            return
+        if post is None:
+            return None, {}, False
         comments: dict[str, Comment] = {c.remote_id: c for c in post.comments}
         complete = True
         pending = list(post.comment_page_urls)
-        seen_pages = {canonical_url(fetched.final_url), canonical_url(ref.url)}
+        seen_pages = {canonical_url(fetched.final_url), canonical_url(url)}
         while pending and len(seen_pages) < MAX_COMMENT_PAGES:
-            url = canonical_url(pending.pop(0))
-            if url in seen_pages or not same_site(url, self.base_url):
+            page_url = canonical_url(pending.pop(0))
+            if page_url in seen_pages or not same_site(page_url, self.base_url):
                 continue
-            seen_pages.add(url)
-            page = await self._get(url, kind="comment_page")
+            seen_pages.add(page_url)
+            page = await self._get(page_url, kind="comment_page")
             if not page.ok:
                 complete = False
                 continue
@@ -562,6 +596,12 @@ class _SiteCrawl:
             for comment in parsed.comments:
                 comments.setdefault(comment.remote_id, comment)
             pending.extend(u for u in parsed.comment_page_urls if canonical_url(u) not in seen_pages)
+        return post, comments, complete
+
+    async def _archive_html_post(self, ref: PageRef) -> None:
+        post, comments, complete = await self._fetch_html_thread(ref.url)
+        if post is None or not self._wanted(post) or not self._budget_left():
+            return
         result = self._save(post, list(comments.values()), complete)
         await self._download_images([result.post_id])
 
@@ -598,8 +638,8 @@ class _SiteCrawl:
                 data=fetched.content,
                 fetched_at=fetched.fetched_at,
             )
-            if store.save_image_file(self.db, image, store_root=store_root):
-                self.counts.images_new += 1
+            store.save_image_file(self.db, image, store_root=store_root)
+            self.counts.images_new += 1
 
 
 def _image_host_allowed(url: str, base_url: str, settings: Settings) -> bool:
@@ -630,3 +670,61 @@ def _parse_since(text: str) -> datetime:
     except ValueError:
         raise UsageError(f"--since: not a date: {text!r} (use YYYY-MM-DD)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def reextract(db_path: Path, *, on_event: Event | None = None) -> store.RunCounts:
+    """Rebuild posts, images and comments from the raw pages kept in the archive.
+
+    Works offline: nothing is fetched. Comments are merged, never marked
+    deleted, because the stored pages may not be the whole thread.
+    """
+    counts = store.RunCounts()
+    db_path = Path(db_path)
+    with store.ArchiveLock(db_path):
+        db = store.open_db(db_path)
+        try:
+            for site_id, base_url in db.execute("select id, base_url from sites").fetchall():
+                for post, comments in _stored_posts(db, site_id, base_url):
+                    result = store.save_post(db, site_id=site_id, site_base_url=base_url, post=post,
+                                             comments=comments, comments_complete=False)
+                    setattr(counts, f"posts_{result.status}", getattr(counts, f"posts_{result.status}") + 1)
+                    counts.comments_new += result.comments_new
+                    if on_event is not None:
+                        on_event("post", {"url": post.url, "title": post.title, "status": result.status})
+        finally:
+            db.close()
+    return counts
+
+
+def _stored_pages(db: Database, site_id: int, kind: str) -> Iterable[tuple[str, bytes, str]]:
+    for url, body, content_type in db.execute(
+        "select url, body, content_type from pages where site_id = ? and kind = ? order by url", [site_id, kind]
+    ):
+        yield url, zlib.decompress(body), content_type or ""
+
+
+def _stored_posts(db: Database, site_id: int, base_url: str) -> Iterable[tuple[Post, list[Comment]]]:
+    """Yield (post, comments) from the stored REST and HTML pages of a site."""
+    rest_comments: dict[str, dict[str, Comment]] = {}
+    for _url, body, _type in _stored_pages(db, site_id, "rest_comments"):
+        for comment in extract_rest_comments(body):
+            rest_comments.setdefault(comment.post_remote_id or "", {})[comment.remote_id] = comment
+    for _url, body, _type in _stored_pages(db, site_id, "rest_posts"):
+        for post in extract_rest_posts(body, base_url):
+            comments = rest_comments.get(post.remote_id or "", {})
+            yield post, list(comments.values())
+    page_comments: dict[str, dict[str, Comment]] = {}
+    for url, body, _type in _stored_pages(db, site_id, "comment_page"):
+        parsed = extract_comment_page(body, url)
+        bucket = page_comments.setdefault(strip_comment_page(canonical_url(url)), {})
+        for comment in parsed.comments:
+            bucket.setdefault(comment.remote_id, comment)
+    for url, body, content_type in _stored_pages(db, site_id, "post"):
+        post = extract_post_page(body, url, content_type=content_type)
+        if post is None:
+            continue
+        merged = {c.remote_id: c for c in post.comments}
+        for key in {strip_comment_page(canonical_url(url)), strip_comment_page(post.url)}:
+            for remote_id, comment in page_comments.get(key, {}).items():
+                merged.setdefault(remote_id, comment)
+        yield post, list(merged.values())

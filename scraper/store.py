@@ -412,12 +412,15 @@ def save_post(
     post: Post,
     comments: Iterable[Comment] | None = None,
     comments_complete: bool = False,
+    complete_types: Iterable[str] | None = None,
 ) -> PostSaveResult:
     """Save a post with its author, terms, images and comments in one transaction.
 
     ``comments`` None leaves the stored comments alone. With
     ``comments_complete`` the given comments are the whole thread, so stored
-    comments missing from it are marked ``deleted_at`` (and kept).
+    comments missing from it are marked ``deleted_at`` (and kept);
+    ``complete_types`` narrows that to some comment types (a source that
+    cannot list pingbacks must not mark them deleted).
     """
     post_id = post_id_for(site_base_url, post)
     now = now_iso()
@@ -484,27 +487,42 @@ def save_post(
             _save_images(db, post_id, post)
             new = deleted = 0
             if comments is not None:
-                new, deleted = _save_comments(db, post_id, list(comments), complete=comments_complete, now=now)
+                new, deleted = _save_comments(
+                    db, post_id, list(comments), complete=comments_complete, now=now, complete_types=complete_types
+                )
     except sqlite3.OperationalError as exc:
         raise _storage_error(Path(db.conn.execute("pragma database_list").fetchone()[2]), exc) from None
     return PostSaveResult(post_id=post_id, status=status, comments_new=new, comments_deleted=deleted)
 
 
 def save_comments(
-    db: Database, *, post_id: int, comments: Iterable[Comment], complete: bool
+    db: Database,
+    *,
+    post_id: int,
+    comments: Iterable[Comment],
+    complete: bool,
+    complete_types: Iterable[str] | None = None,
 ) -> tuple[int, int]:
     """Save comments of an already stored post; returns (new, deleted) counts."""
     with db.atomic():
-        return _save_comments(db, post_id, list(comments), complete=complete, now=now_iso())
+        return _save_comments(
+            db, post_id, list(comments), complete=complete, now=now_iso(), complete_types=complete_types
+        )
 
 
 def _save_comments(
-    db: Database, post_id: int, comments: list[Comment], *, complete: bool, now: str
+    db: Database,
+    post_id: int,
+    comments: list[Comment],
+    *,
+    complete: bool,
+    now: str,
+    complete_types: Iterable[str] | None = None,
 ) -> tuple[int, int]:
     stored = {
-        row[0]: (row[1], row[2], row[3])
+        row[0]: (row[1], row[2], row[3], row[4])
         for row in db.execute(
-            "select remote_id, path, depth, deleted_at from comments where post_id = ?", [post_id]
+            "select remote_id, path, depth, deleted_at, comment_type from comments where post_id = ?", [post_id]
         )
     }
     stored_deleted = {
@@ -577,7 +595,12 @@ def _save_comments(
         db["comments"].upsert_all(rows, pk="id", batch_size=500)
     deleted = 0
     if complete:
-        gone = [remote for remote in stored if remote not in by_remote and remote not in stored_deleted]
+        types = set(complete_types) if complete_types is not None else None
+        gone = [
+            remote
+            for remote, (_path, _depth, _deleted, kind) in stored.items()
+            if remote not in by_remote and remote not in stored_deleted and (types is None or kind in types)
+        ]
         for remote in gone:
             db.execute(
                 "update comments set deleted_at = ? where post_id = ? and remote_id = ?",

@@ -1,0 +1,175 @@
+"""End to end: `fitarchive crawl` against the real loopback WordPress, compared with its manifest.
+
+Each configuration (theme x REST open/blocked) is crawled once per module into its
+own archive; the tests then check the archive post by post against the ground truth
+that the populate step wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from sqlite_utils import Database
+
+from scraper import store
+
+pytestmark = pytest.mark.wp
+
+CONFIGS = {
+    "classic-rest": {"theme": "twentytwentyone", "rest_blocked": False},
+    "classic-html": {"theme": "twentytwentyone", "rest_blocked": True},
+    "block-html": {"theme": "twentytwentythree", "rest_blocked": True},
+}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scraper", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module", params=list(CONFIGS))
+def crawled(request: pytest.FixtureRequest, wordpress: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
+        tuple[str, Database, Path, dict[str, Any]]]:
+    config = CONFIGS[request.param]
+    wordpress.reset_switches()
+    wordpress.set_theme(config["theme"])
+    wordpress.block_rest(config["rest_blocked"])
+    db_path = tmp_path_factory.mktemp(request.param) / "archive.db"
+    result = run_cli("crawl", wordpress.base_url, "--db", str(db_path), "--delay", "0", "--concurrency", "4",
+                     "--quiet")
+    wordpress.reset_switches()
+    assert result.returncode == 0, result.stderr
+    db = store.open_db(db_path, readonly=True)
+    yield request.param, db, db_path, wordpress.manifest
+    db.close()
+
+
+def comment_rows(db: Database, post_remote_id: int) -> dict[str, dict[str, Any]]:
+    return {
+        row["remote_id"]: row
+        for row in db.query(
+            "select c.*, parent.remote_id as parent_remote from comments c join posts p on p.id = c.post_id "
+            "left join comments parent on parent.id = c.parent_id where p.remote_id = ?",
+            [str(post_remote_id)],
+        )
+    }
+
+
+def expected_html_parent(comment: dict[str, Any], by_id: dict[int, dict[str, Any]], max_depth: int) -> int:
+    """The parent the HTML shows: replies past the thread depth hang off the deepest shown level."""
+    chain = [comment]
+    while chain[-1]["parent"]:
+        chain.append(by_id[chain[-1]["parent"]])
+    depth = len(chain)
+    if depth <= max_depth:
+        return int(comment["parent"])
+    # chain[-1] is the top-level ancestor (depth 1); the shown parent sits at depth max_depth - 1.
+    return int(chain[-(max_depth - 1)]["id"]) if max_depth > 1 else 0
+
+
+def test_exactly_the_published_posts_are_archived(crawled: tuple[str, Database, Path, dict[str, Any]]) -> None:
+    _name, db, _path, manifest = crawled
+    archived = {row["remote_id"]: row for row in db.query("select * from posts")}
+    expected = {str(post["id"]): post for post in manifest["posts"]}
+    assert set(archived) == set(expected)
+    for remote_id, post in expected.items():
+        row = archived[remote_id]
+        assert row["title"] == post["title"], remote_id
+        assert row["url"] == post["url"], remote_id
+        assert row["published_at"] == post["date_gmt"], remote_id
+        assert bool(row["is_protected"]) == post["protected"], remote_id
+        if post["protected"]:
+            assert not row["body_text"]
+        for sentence in post.get("body_contains", []):
+            assert sentence in row["body_text"], (remote_id, sentence)
+
+
+def test_hidden_content_never_reaches_the_archive(crawled: tuple[str, Database, Path, dict[str, Any]]) -> None:
+    _name, db, _path, manifest = crawled
+    hidden = manifest["hidden"]
+    text = "\n".join(
+        str(value)
+        for table in ("posts", "comments", "post_versions", "images", "post_images")
+        for row in db.query(f"select * from {table}")
+        for value in row.values()
+    )
+    for marker in hidden["markers"]:
+        assert marker not in text
+    archived_ids = {row[0] for row in db.execute("select remote_id from posts")}
+    assert not archived_ids & {str(i) for i in hidden["post_ids"]}
+    comment_ids = {row[0] for row in db.execute("select remote_id from comments")}
+    assert not comment_ids & {str(i) for i in hidden["comment_ids"]}
+
+
+def test_authors_and_terms_match(crawled: tuple[str, Database, Path, dict[str, Any]]) -> None:
+    _name, db, _path, manifest = crawled
+    for post in manifest["posts"]:
+        row = next(db.query(
+            "select a.name as author from posts p left join authors a on a.id = p.author_id where p.remote_id = ?",
+            [str(post["id"])]))
+        assert row["author"] == post["author"]["name"], post["id"]
+        terms = {(r["kind"], r["name"]) for r in db.query(
+            "select t.kind, t.name from post_terms pt join terms t on t.id = pt.term_id join posts p on p.id = pt.post_id "
+            "where p.remote_id = ?", [str(post["id"])])}
+        expected = {("category", c) for c in post["categories"]} | {("tag", t) for t in post["tags"]}
+        assert terms == expected, post["id"]
+
+
+def test_every_image_with_label_and_stored_file(crawled: tuple[str, Database, Path, dict[str, Any]]) -> None:
+    _name, db, db_path, manifest = crawled
+    for post in manifest["posts"]:
+        rows = list(db.query(
+            "select pi.position, pi.role, pi.alt, pi.caption, pi.heading, i.url, i.sha256, i.path, i.width, i.height "
+            "from post_images pi join images i on i.id = pi.image_id join posts p on p.id = pi.post_id "
+            "where p.remote_id = ? order by pi.position", [str(post["id"])]))
+        got = [(r["role"], r["url"], r["alt"] or "", r["caption"] or "", r["heading"]) for r in rows]
+        want = [(i["role"], i["url"], i["alt"] or "", i["caption"] or "", i["heading"]) for i in post["images"]]
+        assert got == want, post["id"]
+        for row, image in zip(rows, post["images"]):
+            assert row["sha256"] == image["sha256"], image["url"]
+            stored = db_path.parent / row["path"]
+            assert hashlib.sha256(stored.read_bytes()).hexdigest() == image["sha256"]
+            assert (row["width"], row["height"]) == (image["width"], image["height"])
+
+
+def test_every_approved_comment_with_its_parent(crawled: tuple[str, Database, Path, dict[str, Any]]) -> None:
+    name, db, _path, manifest = crawled
+    max_depth = int(manifest["settings"]["thread_comments_depth"])
+    for post in manifest["posts"]:
+        rows = comment_rows(db, post["id"])
+        expected = {str(c["id"]): c for c in post["comments"]}
+        assert set(rows) == set(expected), post["id"]
+        by_id = {int(c["id"]): c for c in post["comments"]}
+        for remote_id, comment in expected.items():
+            row = rows[remote_id]
+            if name.endswith("rest"):
+                want_parent = int(comment["parent"])
+            else:
+                want_parent = expected_html_parent(comment, by_id, max_depth)
+            got_parent = int(row["parent_remote"]) if row["parent_remote"] else 0
+            assert got_parent == want_parent, (post["id"], remote_id)
+            assert row["author_name"] == comment["author_name"], remote_id
+            assert row["comment_type"] == comment["type"], remote_id
+            assert bool(row["is_post_author"]) == comment["is_post_author"], remote_id
+            if comment["type"] != "comment":
+                # Themes print a pingback as "Pingback: <link>" with neither time nor excerpt.
+                assert row["published_at"] in (None, comment["date_gmt"]), remote_id
+                assert row["author_url"] == comment["author_url"], remote_id
+                continue
+            assert row["published_at"] == comment["date_gmt"], remote_id
+            assert " ".join(comment["text"].split()) in " ".join(row["body_text"].split()), remote_id
+
+
+def test_comment_threads_view_lists_replies_after_their_parents(
+        crawled: tuple[str, Database, Path, dict[str, Any]]) -> None:
+    _name, db, _path, _manifest = crawled
+    seen: set[int] = set()
+    for row in db.query("select comment_id, parent_id, comment_type from comment_threads"):
+        if row["parent_id"] is not None:
+            assert row["parent_id"] in seen
+        seen.add(row["comment_id"])
+    assert seen
