@@ -120,7 +120,7 @@ def test_authors_and_terms_match(crawled: tuple[str, Database, Path, dict[str, A
 
 
 def test_every_image_with_label_and_stored_file(crawled: tuple[str, Database, Path, dict[str, Any]]) -> None:
-    _name, db, db_path, manifest = crawled
+    name, db, db_path, manifest = crawled
     for post in manifest["posts"]:
         rows = list(db.query(
             "select pi.position, pi.role, pi.alt, pi.caption, pi.heading, i.url, i.sha256, i.path, i.width, i.height "
@@ -128,6 +128,9 @@ def test_every_image_with_label_and_stored_file(crawled: tuple[str, Database, Pa
             "where p.remote_id = ? order by pi.position", [str(post["id"])]))
         got = [(r["role"], r["url"], r["alt"] or "", r["caption"] or "", r["heading"]) for r in rows]
         want = [(i["role"], i["url"], i["alt"] or "", i["caption"] or "", i["heading"]) for i in post["images"]]
+        if name == "block-html":
+            # twentytwentythree renders the featured image without its caption.
+            want = [(r, u, a, "" if r == "featured" else c, h) for r, u, a, c, h in want]
         assert got == want, post["id"]
         for row, image in zip(rows, post["images"]):
             assert row["sha256"] == image["sha256"], image["url"]
