@@ -7,6 +7,7 @@ Datasette runs in-process with exactly the configuration ``fitarchive serve`` us
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import re
 import shutil
@@ -271,3 +272,27 @@ async def test_any_database_name_gets_the_archive_metadata(
     assert 'href="/shard-3/posts"' in html
     post = await ds.client.get(f"/post/{archive.routine_post_id}")
     assert post.status_code == 200
+
+
+def _plugin(name: str):  # type: ignore[no-untyped-def]
+    path = Path(__file__).resolve().parent.parent / "archive" / "plugins" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"archive_plugin_{name}", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "expected"),
+    [
+        ("/fitness/comment_threads.csv", b"_stream=on", True),
+        ("/fitness/comment_threads.csv", b"post_id=1&_stream=1", True),
+        ("/fitness/comment_threads", b"_format=csv&_stream=on", True),
+        ("/fitness/comment_threads.csv", b"_stream=on&_size=10", False),
+        ("/fitness/comment_threads.csv", b"", False),
+        ("/fitness/comment_threads.json", b"_stream=on", False),
+    ],
+)
+def test_streamed_csv_asks_for_full_pages(path: str, query: bytes, expected: bool):
+    plugin = _plugin("csv_stream_pages")
+    assert plugin._wants_full_pages({"path": path, "query_string": query}) is expected
