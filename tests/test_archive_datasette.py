@@ -296,3 +296,17 @@ def _plugin(name: str):  # type: ignore[no-untyped-def]
 def test_streamed_csv_asks_for_full_pages(path: str, query: bytes, expected: bool):
     plugin = _plugin("csv_stream_pages")
     assert plugin._wants_full_pages({"path": path, "query_string": query}) is expected
+
+
+async def test_archive_dir_also_works_as_a_plain_config_dir(
+    archive: ArchiveFixture, tmp_path: Path
+):
+    config = tmp_path / "archive"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "archive", config,
+                    ignore=shutil.ignore_patterns("*.db", "images", "__pycache__"))
+    shutil.copy(archive.db_path, config / "fitness.db")
+    ds = Datasette([], config_dir=config)
+    assert "Latest posts" in (await ds.client.get("/")).text
+    assert (await ds.client.get("/static/archive.css")).status_code == 200
+    assert (await ds.client.get(f"/post/{archive.routine_post_id}")).status_code == 200
+    assert (await ds.client.get("/fitness.json?sql=select+1")).status_code == 403

@@ -19,6 +19,7 @@ from scraper.errors import UsageError
 from scraper.publish import (
     ARCHIVE_CONFIG_DIR,
     datasette_kwargs,
+    run_datasette,
     serve_command_args,
     stream_export,
 )
@@ -272,3 +273,14 @@ def test_export_memory_stays_flat_on_a_big_table(tmp_path: Path):
     assert count == 60_000
     assert sink.written > 60_000 * 200
     assert peak < 4 * 1024 * 1024, f"peak {peak} bytes for a {sink.written} byte export"
+
+
+def test_run_datasette_execs_the_serve_command(
+    archive: ArchiveFixture, monkeypatch: pytest.MonkeyPatch
+):
+    calls: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr("os.execv", lambda path, argv: calls.append((path, argv)))
+    run_datasette(archive.db_path, port=8124, allow_sql=True)
+    assert calls == [
+        (sys.executable, serve_command_args(archive.db_path, port=8124, allow_sql=True))
+    ]
