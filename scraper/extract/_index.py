@@ -37,7 +37,7 @@ WANTED = frozenset(
         # comment parts
         "comment-content", "wp-block-comment-content", "ast-comment-content", "comment-text",
         "comment-entry", "comment_content", "fn", "wp-block-comment-author-name",
-        "comment-author-name", "comment-author-link", "comment-author", "comment-metadata",
+        "comment-author-name", "comment-author", "comment-metadata",
         "comment-meta", "commentmetadata", "wp-block-comment-date", "comment-date",
         "comment-time", "comment-body", "reply", "comment-reply-link", "edit-link",
         "comment-edit-link", "wp-block-comment-reply-link", "wp-block-comment-edit-link",

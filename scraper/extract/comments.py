@@ -33,7 +33,7 @@ _CONTENT = frozenset(
      "comment-entry", "comment_content"}
 )  # fmt: skip
 _AUTHOR = frozenset(
-    {"fn", "wp-block-comment-author-name", "comment-author-name", "comment-author-link"}
+    {"fn", "wp-block-comment-author-name", "comment-author-name"}
 )
 _AUTHOR_BOX = frozenset({"comment-author"})
 # Date holders, best first: "comment-meta" often wraps the author too.

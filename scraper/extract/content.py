@@ -21,7 +21,7 @@ from scraper.records import ImageRef
 from ._html import classes, drop, inner_html
 from ._srcset import format_srcset, parse_srcset
 from ._urls import absolute
-from .images import collect_images
+from .images import collect_images, is_content_image
 from .sanitize import sanitize_html
 from .text import element_text
 
@@ -110,6 +110,10 @@ def _fix_image(img: etree._Element, base: str) -> None:
         if img.get(attr):
             img.set("srcset", img.get(attr, ""))
             break
+    for attr in ("data-lazy-sizes", "data-sizes"):
+        if img.get(attr) and img.get(attr) != "auto":
+            img.set("sizes", img.get(attr, ""))
+            break
     src = absolute(img.get("src"), base)
     if src is not None:
         img.set("src", src)
@@ -174,8 +178,10 @@ def clean_body(
     images = collect_images(body, base, start=image_start, seen=seen_images) if collect else []
     for iframe in list(body.iter("iframe")):
         _replace_iframe(iframe, base)
-    for img in body.iter("img", "source"):
+    for img in list(body.iter("img", "source")):
         _fix_image(img, base)
+        if img.tag == "img" and not is_content_image(img):
+            drop(img)
     for link in body.iter("a"):
         href = link.get("href")
         if href and not href.startswith("#"):

@@ -24,7 +24,14 @@ from ._html import classes, squash, text_of
 from ._srcset import parse_srcset
 from ._urls import absolute, is_http
 
-__all__ = ["ImageChoice", "choose_rendition", "collect_images", "image_ref", "image_stem"]
+__all__ = [
+    "ImageChoice",
+    "choose_rendition",
+    "collect_images",
+    "image_ref",
+    "image_stem",
+    "is_content_image",
+]
 
 ImageChoice = tuple[str, int | None, int | None]
 
@@ -61,18 +68,18 @@ def _int(value: str | None) -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
-def _stem(url: str) -> tuple[str, str]:
-    """Return (directory, base name) with size and ``-scaled`` suffixes removed."""
-    path = urlsplit(url).path
-    directory, _, name = path.rpartition("/")
+def _base_name(url: str, *, strip_size: bool) -> str:
+    """Return the file name without extension and ``-scaled``; optionally one ``-WxH`` too."""
+    name = urlsplit(url).path.rpartition("/")[2]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    stem = _ORIGINAL_SUFFIX.sub("", _SIZE_SUFFIX.sub("", stem))
-    return directory, stem.lower()
+    if strip_size:
+        stem = _SIZE_SUFFIX.sub("", stem)
+    return _ORIGINAL_SUFFIX.sub("", stem).lower()
 
 
 def image_stem(url: str) -> str:
     """Return an image file's base name without size/``-scaled`` suffix, lower-cased."""
-    return _stem(url)[1]
+    return _base_name(url, strip_size=True)
 
 
 def _usable(url: str | None) -> bool:
@@ -88,7 +95,11 @@ def _linked_original(img: etree._Element, base: str, reference: str) -> str | No
         if parent.tag == "a":
             href = absolute(parent.get("href"), base)
             if href and is_http(href) and _IMAGE_FILE.search(urlsplit(href).path):
-                if _stem(href)[1] == _stem(reference)[1]:
+                original = _base_name(href, strip_size=False)
+                if original in (
+                    _base_name(reference, strip_size=True),
+                    _base_name(reference, strip_size=False),
+                ):
                     return href
             return None
         parent = parent.getparent()
@@ -163,6 +174,14 @@ def _skipped(img: etree._Element, url: str) -> bool:
         return True
     width, height = _int(img.get("width")), _int(img.get("height"))
     return width is not None and height is not None and width <= 2 and height <= 2
+
+
+def is_content_image(img: etree._Element) -> bool:
+    """False for images with no usable source and for tracking pixels, emoji and avatars."""
+    src = img.get("src")
+    if not _usable(src) or src is None:
+        return False
+    return not _skipped(img, src)
 
 
 def _caption_and_role(img: etree._Element, stop: etree._Element | None) -> tuple[str | None, bool]:
