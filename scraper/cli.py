@@ -92,6 +92,7 @@ def cli() -> None:
 @click.option("--no-rest", is_flag=True, help="Do not use the WordPress REST API; read HTML only.")
 @click.option("--no-images", is_flag=True, help="Do not download images (their URLs are still recorded).")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (only for your own sites).")
+@click.option("--full", "recheck_all", is_flag=True, help="Re-fetch every post and thread, not only what changed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output; only errors (for cron).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for every request).")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
@@ -111,6 +112,7 @@ def crawl(
     no_rest: bool,
     no_images: bool,
     ignore_robots: bool,
+    recheck_all: bool,
     quiet: bool,
     verbose: int,
     debug: bool,
@@ -147,6 +149,8 @@ def crawl(
             overrides["download_images"] = False
         if ignore_robots:
             overrides["obey_robots"] = False
+        if recheck_all:
+            overrides["recheck_all"] = True
         if delay is not None and delay < 0:
             raise UsageError("--delay must not be negative")
         if concurrency is not None and concurrency < 1:

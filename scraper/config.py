@@ -40,6 +40,7 @@ class Settings:
     exclude: tuple[str, ...] = ()  # regexes a post URL must not match
     recheck_comments_days: float = 30.0  # posts younger than this: comments every run
     full_recheck_days: float = 7.0  # older posts: comments at most this often
+    recheck_all: bool = False  # re-fetch every post and thread, ignoring incremental state
 
     @property
     def full_user_agent(self) -> str:
@@ -77,6 +78,7 @@ _KEY_TYPES: dict[str, tuple[type, ...]] = {
     "exclude": (list,),
     "recheck_comments_days": (int, float),
     "full_recheck_days": (int, float),
+    "recheck_all": (bool,),
 }
 _ALIASES = {"delay": "delay_s", "timeout": "timeout_s"}
 

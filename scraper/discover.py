@@ -21,7 +21,7 @@ from dateutil import parser as dateparser
 from lxml import etree
 from lxml import html as lxml_html
 
-from scraper.records import PageRef
+from scraper.records import FeedEntry, PageRef
 from scraper.urls import canonical_url, same_site, strip_comment_page
 
 __all__ = [
@@ -30,6 +30,8 @@ __all__ = [
     "candidate_sitemaps",
     "feed_urls",
     "looks_like_post_url",
+    "comment_feed_urls",
+    "parse_comment_feed",
     "parse_feed",
     "parse_listing",
     "parse_sitemap",
@@ -140,10 +142,10 @@ def feed_urls(base_url: str) -> list[str]:
     return [urljoin(base_url, "feed/")]
 
 
-def parse_feed(data: bytes, url: str, base_url: str) -> list[PageRef]:
-    """Post links from an RSS/Atom feed, newest first, with their dates."""
+def parse_feed(data: bytes, url: str, base_url: str) -> list[FeedEntry]:
+    """Posts of an RSS/Atom feed, newest first, with dates and comment counts."""
     parsed = feedparser.parse(data)
-    refs = []
+    entries = []
     for entry in parsed.entries:
         link = entry.get("link")
         if not link:
@@ -152,8 +154,46 @@ def parse_feed(data: bytes, url: str, base_url: str) -> list[PageRef]:
         if not same_site(absolute, base_url):
             continue
         stamp = entry.get("updated") or entry.get("published")
-        refs.append(PageRef(url=absolute, kind="post", lastmod=_parse_lastmod_loose(stamp)))
-    return refs
+        count = str(entry.get("slash_comments", "")).strip()
+        entries.append(
+            FeedEntry(
+                post_url=absolute,
+                published=_parse_lastmod_loose(stamp),
+                comment_count=int(count) if count.isdigit() else None,
+            )
+        )
+    return entries
+
+
+def comment_feed_urls(base_url: str, page: int = 1) -> list[str]:
+    """The site-wide comment feed, in pretty and plain permalink forms."""
+    suffix = f"?paged={page}" if page > 1 else ""
+    plain = f"?feed=comments-rss2&paged={page}" if page > 1 else "?feed=comments-rss2"
+    return [urljoin(base_url, "comments/feed/") + suffix, urljoin(base_url, plain)]
+
+
+def parse_comment_feed(data: bytes, url: str, base_url: str) -> list[FeedEntry]:
+    """Comments of a WordPress comment feed: the post each belongs to and its id."""
+    parsed = feedparser.parse(data)
+    entries = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        absolute = urljoin(url, link)
+        fragment = urlsplit(absolute).fragment
+        match = re.match(r"comment-(\d+)$", fragment)
+        post_url = strip_comment_page(canonical_url(absolute))
+        if not same_site(post_url, base_url):
+            continue
+        entries.append(
+            FeedEntry(
+                post_url=post_url,
+                published=_parse_lastmod_loose(entry.get("published") or entry.get("updated")),
+                comment_id=match.group(1) if match else None,
+            )
+        )
+    return entries
 
 
 def _parse_lastmod_loose(text: str | None) -> datetime | None:

@@ -140,6 +140,7 @@ class Fetcher:
                 if delay:
                     gate = self._gate(url)
                     gate.delay_s = max(gate.delay_s, float(delay))
+                    gate.hold_off(gate.delay_s)
                     log.info("robots.txt of %s asks for Crawl-delay %ss", host, delay)
             self._robots[host] = parser
             return parser
@@ -183,7 +184,7 @@ class Fetcher:
         if check_robots and not await self.allowed(url):
             log.warning("robots.txt disallows %s", url)
             return Fetched(url=url, final_url=url, status=0, error="robots.txt disallows this URL",
-                           fetched_at=datetime.now(timezone.utc))
+                           fetched_at=datetime.now(timezone.utc), robots_disallowed=True)
         return await self._fetch_paced(url, etag=etag, last_modified=last_modified, max_bytes=max_bytes)
 
     async def _fetch_paced(

@@ -28,7 +28,9 @@ from scraper.config import Settings
 from scraper.discover import (
     Frontier,
     candidate_sitemaps,
+    comment_feed_urls,
     feed_urls,
+    parse_comment_feed,
     parse_feed,
     parse_listing,
     parse_sitemap,
@@ -58,6 +60,7 @@ Event = Callable[[str, dict[str, Any]], None]
 MAX_COMMENT_PAGES = 2000
 MAX_SITEMAPS = 500
 MAX_LISTING_PAGES = 300
+MAX_COMMENT_FEED_PAGES = 20
 REST_PER_PAGE = 100
 # REST `after` on comments compares with the site's local time: look back far
 # enough to cover any UTC offset.
@@ -209,11 +212,14 @@ class _SiteCrawl:
         A failed ``probe`` (a URL tried only to see whether it exists) is
         logged in ``fetches`` but is not an error of the run.
         """
-        self.counts.pages_fetched += 1
+        if not fetched.robots_disallowed:
+            self.counts.pages_fetched += 1
         self.counts.bytes_fetched += len(fetched.content)
         if fetched.not_modified:
             self.counts.pages_not_modified += 1
-        if fetched.error and probe:
+        if fetched.robots_disallowed:
+            log.warning("%s: skipped, robots.txt disallows it", fetched.url)
+        elif fetched.error and probe:
             log.info("%s: %s (optional, skipped)", fetched.url, fetched.error)
         elif fetched.error:
             self.counts.errors += 1
@@ -283,7 +289,7 @@ class _SiteCrawl:
             "order": "asc",
             "_embed": "author,wp:featuredmedia,wp:term",
         }
-        high_water = store.get_state(self.db, self.site_id, "rest_modified_after")
+        high_water = None if self.settings.recheck_all else store.get_state(self.db, self.site_id, "rest_modified_after")
         if high_water:
             params["modified_after"] = high_water
         if self._since:
@@ -390,7 +396,7 @@ class _SiteCrawl:
             checked = _parse_iso(row["comments_checked_at"])
             young = published is not None and now - published < timedelta(days=self.settings.recheck_comments_days)
             stale = checked is None or now - checked > timedelta(days=self.settings.full_recheck_days)
-            if young or stale:
+            if young or stale or self.settings.recheck_all:
                 due.add(row["remote_id"])
         if not await self._comment_total_matches(api_root):
             due.update(await self._posts_with_changed_comment_sets(api_root))
@@ -454,6 +460,9 @@ class _SiteCrawl:
         if not refs:
             raise NotABlogError(f"{self.seed_url}: no posts found (no sitemap, feed or post links)")
         due = self._html_due(refs)
+        flagged = await self._posts_flagged_by_feeds()
+        due_urls = {ref.url for ref in due}
+        due += [ref for ref in refs if ref.url in flagged and ref.url not in due_urls]
         queue: asyncio.Queue[PageRef | None] = asyncio.Queue()
         for ref in due:
             queue.put_nowait(ref)
@@ -496,9 +505,9 @@ class _SiteCrawl:
             for url in feed_urls(self.base_url):
                 fetched = await self._get(url, kind="feed", probe=True)
                 if fetched.ok:
-                    for ref in parse_feed(fetched.content, fetched.final_url, self.base_url):
-                        if _url_wanted(ref.url, self.settings):
-                            frontier.add(ref)
+                    for entry in parse_feed(fetched.content, fetched.final_url, self.base_url):
+                        if _url_wanted(entry.post_url, self.settings):
+                            frontier.add(PageRef(url=entry.post_url, kind="post", lastmod=entry.published))
             if home is not None and home.ok:
                 await self._walk_listings(home, frontier)
         refs = []
@@ -540,6 +549,49 @@ class _SiteCrawl:
                     if fetched.ok:
                         listing_queue.append(fetched)
 
+    async def _posts_flagged_by_feeds(self) -> set[str]:
+        """Post URLs whose comments changed since the last run, by the site's feeds.
+
+        The post feed states each recent post's comment count; the comment
+        feed lists the newest comments, paged back until a known one shows up.
+        Both are fetched with conditional GETs. Empty on a first run.
+        """
+        stored = {
+            row["url"]: row
+            for row in self.db.query("select url, comment_count from posts where site_id = ?", [self.site_id])
+        }
+        if not stored or self.settings.recheck_all:
+            return set()
+        flagged: set[str] = set()
+        for url in feed_urls(self.base_url):
+            fetched = await self._get(url, kind="feed", conditional=True, probe=True)
+            if fetched.ok and not fetched.not_modified:
+                for entry in parse_feed(fetched.content, fetched.final_url, self.base_url):
+                    row = stored.get(entry.post_url)
+                    if row is not None and entry.comment_count is not None and entry.comment_count != row["comment_count"]:
+                        flagged.add(entry.post_url)
+        known_comments = {
+            row[0] for row in self.db.execute(
+                "select c.remote_id from comments c join posts p on p.id = c.post_id where p.site_id = ?",
+                [self.site_id])
+        }
+        for page in range(1, MAX_COMMENT_FEED_PAGES + 1):
+            entries = None
+            for url in comment_feed_urls(self.base_url, page):
+                fetched = await self._get(url, kind="comment_feed", conditional=page == 1, probe=True)
+                if fetched.not_modified:
+                    return flagged
+                if fetched.ok:
+                    entries = parse_comment_feed(fetched.content, fetched.final_url, self.base_url)
+                    break
+            if not entries:
+                break
+            unknown = [entry for entry in entries if entry.comment_id not in known_comments]
+            flagged.update(entry.post_url for entry in unknown)
+            if len(unknown) < len(entries):
+                break
+        return flagged
+
     def _html_due(self, refs: list[PageRef]) -> list[PageRef]:
         """Which discovered post URLs to fetch this run (new, changed or due a comment check)."""
         now = datetime.now(timezone.utc)
@@ -552,7 +604,7 @@ class _SiteCrawl:
         due = []
         for ref in refs:
             row = known.get(ref.url)
-            if row is None:
+            if row is None or self.settings.recheck_all:
                 due.append(ref)
                 continue
             modified = _parse_iso(row["modified_at"])

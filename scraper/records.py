@@ -14,6 +14,7 @@ __all__ = [
     "Author",
     "Comment",
     "CommentPage",
+    "FeedEntry",
     "Fetched",
     "ImageFile",
     "ImageRef",
@@ -40,6 +41,22 @@ class PageRef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FeedEntry:
+    """One item of a post feed or comment feed.
+
+    For a post feed ``comment_count`` is the post's approved comment count
+    when the feed states it (``slash:comments``). For a comment feed
+    ``post_url`` is the post the comment belongs to and ``comment_id`` its
+    remote id.
+    """
+
+    post_url: str
+    published: datetime | None = None
+    comment_count: int | None = None
+    comment_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Fetched:
     """One HTTP exchange as the crawler saw it.
 
@@ -61,6 +78,7 @@ class Fetched:
     fetched_at: datetime | None = None  # UTC
     error: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    robots_disallowed: bool = False  # never requested: robots.txt forbids it
 
     @property
     def ok(self) -> bool:
