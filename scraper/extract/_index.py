@@ -15,6 +15,7 @@ from lxml import etree
 __all__ = ["PageIndex"]
 
 _COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
+_NONE: frozenset[str] = frozenset()
 
 # Every class token some extractor asks the index for.
 WANTED = frozenset(
@@ -46,6 +47,9 @@ WANTED = frozenset(
 )  # fmt: skip
 
 
+_SPECIAL_TAGS = frozenset({"a", "time", "article", "form", "li", "div"})
+
+
 class PageIndex:
     """Where things are on one page, found in a single walk of the tree."""
 
@@ -57,56 +61,62 @@ class PageIndex:
         self.links_with_rel: list[etree._Element] = []
         self.comment_page_links: list[str] = []
         self.times: list[etree._Element] = []  # <time datetime>
-        self.itemprops: dict[str, list[etree._Element]] = {}
         self.articles: list[etree._Element] = []
         self.password_forms: list[etree._Element] = []
-        # Elements with a wanted class, a <time datetime> or an itemprop, in document
-        # order, with their wanted class tokens.
-        self.marked: list[tuple[etree._Element, frozenset[str]]] = []
+        # Elements with a wanted class or a <time datetime>, in document order, with
+        # their wanted class tokens and whether they are a <time datetime>.
+        self.marked: list[tuple[etree._Element, frozenset[str], bool]] = []
         self._walk(root)
 
     def _walk(self, root: etree._Element) -> None:
+        """Visit every element once; the loop body is kept minimal on purpose."""
         seen_comment_ids: set[str] = set()
         order = self.order
         by_class = self.by_class
         marked = self.marked
+        disjoint = WANTED.isdisjoint
         for seq, el in enumerate(root.iter()):
             tag = el.tag
             cls = el.get("class")
-            wanted = WANTED.intersection(cls.split()) if cls else None
-            if wanted:
-                for token in wanted:
-                    by_class.setdefault(token, []).append(el)
+            is_time = False
+            if tag in _SPECIAL_TAGS:
                 order[el] = seq
-                marked.append((el, frozenset(wanted)))
-            elif tag == "time" or el.get("itemprop") is not None:
-                marked.append((el, frozenset()))
-            ident = el.get("id")
-            if ident and "comment-" in ident:
-                match = _COMMENT_ID.match(ident)
-                if match and match.group(1) not in seen_comment_ids:
-                    seen_comment_ids.add(match.group(1))
-                    self.comments.append((el, match.group(1)))
-            prop = el.get("itemprop")
-            if prop:
-                self.itemprops.setdefault(prop, []).append(el)
-                order[el] = seq
-            if tag == "a":
-                order[el] = seq
-                if el.get("rel"):
-                    self.links_with_rel.append(el)
-                href = el.get("href")
-                if href and ("comment-page-" in href or "cpage=" in href):
-                    self.comment_page_links.append(href)
-            elif tag == "time":
-                if el.get("datetime"):
-                    self.times.append(el)
+                if tag == "a":
+                    if el.get("rel"):
+                        self.links_with_rel.append(el)
+                    href = el.get("href")
+                    if href and ("comment-page-" in href or "cpage=" in href):
+                        self.comment_page_links.append(href)
+                elif tag == "time":
+                    if el.get("datetime"):
+                        self.times.append(el)
+                        is_time = True
+                elif tag == "form":
+                    if "postpass" in (el.get("action") or ""):
+                        self.password_forms.append(el)
+                else:
+                    if tag == "article":
+                        self.articles.append(el)
+                    ident = el.get("id")
+                    if ident and "comment-" in ident:
+                        match = _COMMENT_ID.match(ident)
+                        if match and match.group(1) not in seen_comment_ids:
+                            seen_comment_ids.add(match.group(1))
+                            self.comments.append((el, match.group(1)))
+            if cls is not None:
+                tokens = cls.split()
+                if not disjoint(tokens):
+                    wanted = WANTED.intersection(tokens)
+                    for token in wanted:
+                        if token in by_class:
+                            by_class[token].append(el)
+                        else:
+                            by_class[token] = [el]
                     order[el] = seq
-            elif tag == "article":
-                self.articles.append(el)
-            elif tag == "form":
-                if "postpass" in (el.get("action") or ""):
-                    self.password_forms.append(el)
+                    marked.append((el, wanted, is_time))
+                    continue
+            if is_time:
+                marked.append((el, _NONE, True))
 
     def tagged(self, *tokens: str) -> list[etree._Element]:
         """Return elements carrying any of ``tokens``, in document order, once each."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from lxml import etree
 
@@ -22,7 +23,7 @@ from scraper.records import Comment, CommentPage
 from ._html import classes, drop, parse_html, squash, text_of
 from ._index import PageIndex
 from ._urls import absolute, document_base, strip_fragment
-from .content import clean_body
+from .content import finish_many, serialize_body
 from .dates import parse_date, parse_loose_date
 from .pages import canonical_url, comment_page_urls
 
@@ -67,6 +68,7 @@ class _Parts:
 
 
 def _owner(el: etree._Element, containers: dict[etree._Element, str]) -> etree._Element | None:
+    """Return the nearest comment element above ``el``, or None."""
     node = el.getparent()
     while node is not None:
         if node in containers:
@@ -75,23 +77,51 @@ def _owner(el: etree._Element, containers: dict[etree._Element, str]) -> etree._
     return None
 
 
+class _Owners:
+    """Nearest-comment lookups with a cache on the ancestors walked through."""
+
+    def __init__(self, containers: dict[etree._Element, str]) -> None:
+        self._containers = containers
+        self._cache: dict[etree._Element, etree._Element | None] = {}
+
+    def of(self, el: etree._Element) -> etree._Element | None:
+        path = []
+        node = el.getparent()
+        owner = None
+        while node is not None:
+            if node in self._containers:
+                owner = node
+                break
+            cached = self._cache.get(node, _MISSING)
+            if cached is not _MISSING:
+                owner = cached  # type: ignore[assignment]
+                break
+            path.append(node)
+            node = node.getparent()
+        for step in path:
+            self._cache[step] = owner
+        return owner
+
+
+_MISSING = object()
+
+
 def _collect_parts(
     index: PageIndex, containers: dict[etree._Element, str]
 ) -> dict[etree._Element, _Parts]:
     """Assign every part-looking element to the comment that owns it."""
     parts = {el: _Parts() for el in containers}
-    for el, tokens in index.marked:
-        is_time = el.tag == "time" and el.get("datetime")
-        is_text = el.get("itemprop") == "text"
-        if not (is_time or is_text or not _PART_CLASSES.isdisjoint(tokens)) or el in containers:
+    owners = _Owners(containers)
+    for el, tokens, is_time in index.marked:
+        if not (is_time or not _PART_CLASSES.isdisjoint(tokens)) or el in containers:
             continue
-        owner = _owner(el, containers)
+        owner = owners.of(el)
         if owner is None:
             continue
         slot = parts[owner]
         if is_time and slot.time is None:
             slot.time = el
-        if slot.content is None and (is_text or not _CONTENT.isdisjoint(tokens)):
+        if slot.content is None and not _CONTENT.isdisjoint(tokens):
             slot.content = el
         if slot.author is None and not _AUTHOR.isdisjoint(tokens):
             slot.author = el
@@ -183,10 +213,10 @@ def parse_comments(
             replies[parent].append(el)
     base = document_base(root, page_url)
     page = strip_fragment(page_url)
-    comments: list[Comment] = []
+    drafts: list[tuple[dict[str, Any], str | None]] = []
     for el, rid in reversed(found):  # innermost first: a reply is read before its parent is cut
         parent = parent_of[el]
-        comment = _build(
+        draft = _draft(
             el,
             rid,
             parts[el],
@@ -196,13 +226,18 @@ def parse_comments(
             base=base,
             page=page,
         )
-        if comment is not None:
-            comments.append(comment)
-    comments.reverse()
+        if draft is not None:
+            drafts.append(draft)
+    drafts.reverse()
+    bodies = iter(finish_many([raw for _fields, raw in drafts if raw is not None]))
+    comments = []
+    for fields, raw in drafts:
+        html, text = next(bodies) if raw is not None else ("", "")
+        comments.append(Comment(**fields, body_html=html, body_text=text))
     return tuple(comments)
 
 
-def _build(
+def _draft(
     el: etree._Element,
     rid: str,
     parts: _Parts,
@@ -212,8 +247,11 @@ def _build(
     depth: int,
     base: str,
     page: str,
-) -> Comment | None:
-    """Build the Comment for one comment element (None when awaiting moderation)."""
+) -> tuple[dict[str, Any], str | None] | None:
+    """Return a comment's fields and its unsanitised body HTML (None when it has none).
+
+    Gives None for a comment awaiting moderation.
+    """
     if parts.moderated:
         return None
     tokens = classes(el)
@@ -225,23 +263,21 @@ def _build(
         if link is not None and name is None:
             name = squash(text_of(link)) or None
             url = absolute(link.get("href"), base)
-        html, text = "", ""
+        raw = None
     else:
-        body = clean_body(_body_element(el, parts, replies), base, collect=False)
-        html, text = body.html, body.text
-    return Comment(
-        remote_id=rid,
-        parent_remote_id=parent_rid,
-        depth=depth,
-        author_name=name,
-        author_url=url,
-        is_post_author="bypostauthor" in tokens,
-        published_at=published,
-        body_html=html,
-        body_text=text,
-        comment_type=kind,
-        permalink=f"{page}#comment-{rid}",
-    )
+        raw, _images = serialize_body(_body_element(el, parts, replies), base, collect=False)
+    fields = {
+        "remote_id": rid,
+        "parent_remote_id": parent_rid,
+        "depth": depth,
+        "author_name": name,
+        "author_url": url,
+        "is_post_author": "bypostauthor" in tokens,
+        "published_at": published,
+        "comment_type": kind,
+        "permalink": f"{page}#comment-{rid}",
+    }
+    return fields, raw
 
 
 def extract_comment_page(html: bytes, url: str) -> CommentPage:

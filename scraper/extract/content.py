@@ -18,14 +18,14 @@ from lxml import etree
 
 from scraper.records import ImageRef
 
-from ._html import classes, drop, inner_html
+from ._html import drop, inner_html
 from ._srcset import format_srcset, parse_srcset
 from ._urls import absolute
 from .images import collect_images, is_content_image
 from .sanitize import sanitize_html
-from .text import element_text
+from .text import text_from_sanitized
 
-__all__ = ["Body", "clean_body", "prepare_body"]
+__all__ = ["Body", "clean_body", "finish_many", "prepare_body", "serialize_body"]
 
 _JUNK_CLASSES = frozenset(
     {
@@ -62,6 +62,8 @@ _JUNK_TAGS = frozenset({"script", "style", "noscript", "template", "form", "link
 _EMOJI_CLASSES = frozenset({"emoji", "wp-smiley"})
 _YOUTUBE_ID = re.compile(r"/embed/([A-Za-z0-9_-]{6,})")
 _VIMEO_ID = re.compile(r"/video/(\d+)")
+_SEPARATOR = "\ue010"  # private use: splits a batch of fragments after sanitising
+_SEPARATOR_P = f"<p>{_SEPARATOR}</p>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,27 +139,90 @@ def _replace_with_text(el: etree._Element, text: str) -> None:
     parent.remove(el)
 
 
-def prepare_body(body: etree._Element) -> None:
-    """Remove non-content elements from ``body`` in place; emoji images become their text."""
+@dataclass
+class _Found:
+    """Elements of a body that need rewriting, found in one walk."""
+
+    images: list[etree._Element]
+    links: list[etree._Element]
+    iframes: list[etree._Element]
+    media: list[etree._Element]
+
+
+def prepare_body(body: etree._Element) -> _Found:
+    """Remove non-content elements from ``body`` in place; emoji images become their text.
+
+    Returns the images, links, iframes and media elements met on the way.
+    """
     doomed = []
     emoji = []
+    found = _Found(images=[], links=[], iframes=[], media=[])
     for el in body.iter():
         tag = el.tag
-        if not isinstance(tag, str):
+        if not isinstance(tag, str) or tag in _JUNK_TAGS:
             doomed.append(el)
-        elif tag in _JUNK_TAGS or el.get("id") in _JUNK_IDS:
-            doomed.append(el)
-        elif el.get("class"):
-            tokens = classes(el)
+            continue
+        cls = el.get("class")
+        if cls:
+            tokens = cls.split()
             if not _JUNK_CLASSES.isdisjoint(tokens):
                 doomed.append(el)
-            elif tag == "img" and not _EMOJI_CLASSES.isdisjoint(tokens):
+                continue
+            if tag == "img" and not _EMOJI_CLASSES.isdisjoint(tokens):
                 emoji.append(el)
+                continue
+        if tag == "a":
+            found.links.append(el)
+        elif tag == "img" or tag == "source":
+            found.images.append(el)
+        elif tag == "iframe":
+            found.iframes.append(el)
+        elif tag == "video" or tag == "audio":
+            found.media.append(el)
+        elif el.get("id") in _JUNK_IDS:
+            doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
             drop(el)
     for el in emoji:
         _replace_with_text(el, el.get("alt") or "")
+    return found
+
+
+def serialize_body(
+    body: etree._Element,
+    base: str,
+    *,
+    image_start: int = 0,
+    seen_images: set[str] | None = None,
+    collect: bool = True,
+) -> tuple[str, list[ImageRef]]:
+    """Clean ``body`` in place; return its inner HTML (not yet sanitised) and images.
+
+    ``base`` resolves relative URLs; ``image_start`` is the position of the
+    first body image; ``seen_images`` holds URLs already used (featured image);
+    ``collect`` False skips the image list (comments).
+    """
+    found = prepare_body(body)
+    images = collect_images(body, base, start=image_start, seen=seen_images) if collect else []
+    for iframe in found.iframes:
+        _replace_iframe(iframe, base)
+    for img in found.images:
+        _fix_image(img, base)
+        if img.tag == "img" and not is_content_image(img) and img.getparent() is not None:
+            drop(img)
+    for link in found.links:
+        href = link.get("href")
+        if href and not href.startswith("#"):
+            resolved = absolute(href, base)
+            if resolved is not None and resolved != href:
+                link.set("href", resolved)
+    for media in found.media:
+        for attr in ("src", "poster"):
+            value = absolute(media.get(attr), base)
+            if value is not None:
+                media.set(attr, value)
+    return inner_html(body), images
 
 
 def clean_body(
@@ -170,28 +235,35 @@ def clean_body(
 ) -> Body:
     """Clean ``body`` in place and return its sanitised HTML, text and images.
 
-    ``base`` resolves relative URLs; ``image_start`` is the position of the
-    first body image; ``seen_images`` holds URLs already used (featured image);
-    ``collect`` False skips the image list (comments).
+    Arguments as for ``serialize_body``.
     """
-    prepare_body(body)
-    images = collect_images(body, base, start=image_start, seen=seen_images) if collect else []
-    for iframe in list(body.iter("iframe")):
-        _replace_iframe(iframe, base)
-    for img in list(body.iter("img", "source")):
-        _fix_image(img, base)
-        if img.tag == "img" and not is_content_image(img):
-            drop(img)
-    for link in body.iter("a"):
-        href = link.get("href")
-        if href and not href.startswith("#"):
-            resolved = absolute(href, base)
-            if resolved is not None:
-                link.set("href", resolved)
-    for media in body.iter("video", "audio"):
-        for attr in ("src", "poster"):
-            value = absolute(media.get(attr), base)
-            if value is not None:
-                media.set(attr, value)
-    html = sanitize_html(inner_html(body))
-    return Body(html=html, text=element_text(body), images=images)
+    raw, images = serialize_body(
+        body, base, image_start=image_start, seen_images=seen_images, collect=collect
+    )
+    html = sanitize_html(raw)
+    return Body(html=html, text=text_from_sanitized(html), images=images)
+
+
+def finish_many(raw: list[str]) -> list[tuple[str, str]]:
+    """Sanitise many serialised fragments and render their text, in one nh3 call.
+
+    Returns (sanitised HTML, text) per fragment, as ``sanitize_html`` and
+    ``text_from_sanitized`` would one by one; long comment threads pay the
+    per-call costs once.
+    """
+    if len(raw) < 2:
+        return [_finish_one(fragment) for fragment in raw]
+    joined = _SEPARATOR_P.join(fragment.replace(_SEPARATOR, "") for fragment in raw)
+    html = sanitize_html(joined)
+    pieces = html.split(_SEPARATOR_P)
+    if len(pieces) != len(raw):  # the parser moved a separator: do them one by one
+        return [_finish_one(fragment) for fragment in raw]
+    texts = text_from_sanitized(html).split(_SEPARATOR)
+    if len(texts) != len(raw):
+        texts = [text_from_sanitized(piece.strip()) for piece in pieces]
+    return [(piece.strip(), text.strip()) for piece, text in zip(pieces, texts)]
+
+
+def _finish_one(fragment: str) -> tuple[str, str]:
+    html = sanitize_html(fragment)
+    return html, text_from_sanitized(html)

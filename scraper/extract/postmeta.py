@@ -28,6 +28,10 @@ from .dates import parse_date
 __all__ = ["JsonLd", "find_author", "find_dates", "find_terms", "find_title"]
 
 _JSONLD = etree.XPath("//script[@type='application/ld+json']/text()")
+_HEADLINE = etree.XPath("//*[@itemprop='headline']")
+_META_DATES = etree.XPath(
+    "//meta[@content][@itemprop='datePublished' or @itemprop='dateModified']"
+)
 _BY_PREFIX = re.compile(r"^(?:by|posted by|written by)\s+", re.I)
 _ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Report", "TechArticle"})
 _TITLE_CLASSES = ("entry-title", "wp-block-post-title", "single-post-title", "post-title")
@@ -106,12 +110,12 @@ def _str(value: Any) -> str | None:
 
 def find_title(index: PageIndex, scope: etree._Element, meta: dict[str, str]) -> str:
     """Return the post title: entry-title / wp-block-post-title, og:title, ``<title>``."""
-    candidates = index.tagged(*_TITLE_CLASSES) + index.itemprops.get("headline", [])
-    for el in candidates:
-        if in_scope(el, scope):
-            title = squash(text_of(el))
-            if title:
-                return title
+    for candidates in (index.tagged(*_TITLE_CLASSES), None):
+        for el in candidates if candidates is not None else _HEADLINE(index.root):
+            if in_scope(el, scope):
+                title = squash(text_of(el))
+                if title:
+                    return title
     if "og:title" in meta:
         return meta["og:title"]
     head_title = index.root.find("head/title")
@@ -134,21 +138,27 @@ def _time_kind(el: etree._Element) -> str | None:
     return {"datePublished": "published", "dateModified": "modified"}.get(el.get("itemprop", ""))
 
 
-def find_dates(
-    index: PageIndex, scope: etree._Element, meta: dict[str, str], jsonld: JsonLd
-) -> tuple[datetime | None, datetime | None]:
-    """Return (published, modified) as UTC datetimes, None where unknown."""
-    found: dict[str, datetime] = {}
-    candidates = index.times + index.itemprops.get("datePublished", []) + index.itemprops.get(
-        "dateModified", []
-    )
-    for el in index.sort(candidates):
+def _read_dates(
+    candidates: list[etree._Element], scope: etree._Element, found: dict[str, datetime]
+) -> None:
+    """Fill ``found`` with the first published/modified date among ``candidates``."""
+    for el in candidates:
         kind = _time_kind(el)
         if kind is None or kind in found or not in_scope(el, scope):
             continue
         value = parse_date(el.get("datetime") or el.get("content"))
         if value is not None:
             found[kind] = value
+
+
+def find_dates(
+    index: PageIndex, scope: etree._Element, meta: dict[str, str], jsonld: JsonLd
+) -> tuple[datetime | None, datetime | None]:
+    """Return (published, modified) as UTC datetimes, None where unknown."""
+    found: dict[str, datetime] = {}
+    _read_dates(index.times, scope, found)
+    if len(found) < 2:  # microdata without <time datetime>: <meta itemprop content>
+        _read_dates(_META_DATES(index.root), scope, found)
     published = found.get("published") or parse_date(meta.get("article:published_time"))
     modified = found.get("modified") or parse_date(
         meta.get("article:modified_time") or meta.get("og:updated_time")

@@ -29,10 +29,7 @@ from .postmeta import JsonLd, find_author, find_dates, find_terms, find_title
 
 __all__ = ["extract_post_page", "is_single_post"]
 
-_REST_LINK = etree.XPath(
-    "//head/link[@type='application/json'][contains(concat(' ', normalize-space(@rel), ' '),"
-    " ' alternate ')]/@href"
-)
+_REST_LINK = etree.XPath("//head/link[@type='application/json']")
 _SHORTLINK = etree.XPath("//head/link[@rel='shortlink']/@href")
 _REST_ROUTE = re.compile(r"/wp/v2/([a-z0-9_-]+)/(\d+)/?$")
 _POST_ID = re.compile(r"^post-(\d+)$")
@@ -53,10 +50,11 @@ _TITLE_PREFIX = re.compile(r"^(?:Protected|Private):\s+")
 
 def _rest_route(root: etree._Element) -> tuple[str, str] | None:
     """Return (rest base, id) from ``link[rel=alternate][type=application/json]``."""
-    for href in _REST_LINK(root):
-        match = _REST_ROUTE.search(unquote(str(href)).split("&", 1)[0])
-        if match:
-            return match.group(1), match.group(2)
+    for link in _REST_LINK(root):
+        if "alternate" in (link.get("rel") or "").split():
+            match = _REST_ROUTE.search(unquote(link.get("href", "")).split("&", 1)[0])
+            if match:
+                return match.group(1), match.group(2)
     return None
 
 
@@ -65,10 +63,13 @@ def _body_classes(root: etree._Element) -> set[str]:
     return classes(body) if body is not None else set()
 
 
-def is_single_post(root: etree._Element) -> bool | None:
-    """True for a single post, False for anything else, None when the markup does not say."""
+def is_single_post(root: etree._Element, route: tuple[str, str] | None = None) -> bool | None:
+    """True for a single post, False for anything else, None when the markup does not say.
+
+    ``route`` is the page's REST route (rest base, id) when already known.
+    """
     tokens = _body_classes(root)
-    route = _rest_route(root)
+    route = route if route is not None else _rest_route(root)
     if route is not None and route[0] != "posts":
         return False
     if tokens & _NOT_SINGLE or any(t.startswith("page-id-") for t in tokens):
@@ -78,8 +79,9 @@ def is_single_post(root: etree._Element) -> bool | None:
     return True if route is not None else None
 
 
-def _remote_id(root: etree._Element, article: etree._Element | None) -> str | None:
-    route = _rest_route(root)
+def _remote_id(
+    root: etree._Element, article: etree._Element | None, route: tuple[str, str] | None
+) -> str | None:
     if route is not None:
         return route[1]
     for token in _body_classes(root):
@@ -134,7 +136,8 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     :raises ExtractError: the page is a single post but no body can be found.
     """
     root = parse_html(html, content_type)
-    single = is_single_post(root)
+    route = _rest_route(root)
+    single = is_single_post(root, route)
     if single is False:
         return None
     index = PageIndex(root)
@@ -174,7 +177,7 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     return Post(
         url=post_url,
         title=title,
-        remote_id=_remote_id(root, article),
+        remote_id=_remote_id(root, article, route),
         author=author,
         published_at=published,
         modified_at=modified,
