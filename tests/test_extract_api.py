@@ -42,7 +42,9 @@ def test_signatures() -> None:
 
 def test_every_module_declares_all() -> None:
     for path in EXTRACT.glob("*.py"):
-        module = importlib.import_module(f"scraper.extract.{path.stem}" if path.stem != "__init__" else "scraper.extract")
+        module = importlib.import_module(
+            f"scraper.extract.{path.stem}" if path.stem != "__init__" else "scraper.extract"
+        )
         assert isinstance(getattr(module, "__all__", None), list), path.name
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scraper.extract import extract_comment_page, extract_post_page
@@ -38,8 +38,10 @@ def test_classic_comment_fields() -> None:
     first, reply = post.comments[0], post.comments[1]
     assert first.author_name == "Lena"
     assert first.author_url == "https://liftwithlena.example"
-    assert first.published_at == datetime(2024, 2, 11, 17, 4, tzinfo=timezone.utc)
-    assert first.body_html == "<p>Routine 1 is brutal. How long do you rest between deadlift sets?</p>"
+    assert first.published_at == datetime(2024, 2, 11, 17, 4, tzinfo=UTC)
+    assert (
+        first.body_html == "<p>Routine 1 is brutal. How long do you rest between deadlift sets?</p>"
+    )
     assert first.permalink == TT1_URL + "#comment-101"
     assert not first.is_post_author
     assert reply.is_post_author
@@ -78,7 +80,7 @@ def test_block_theme_comment_template() -> None:
         "Did this in my building\u2019s gym. Swings after RDLs wrecked my hamstrings (good way)."
     )
     assert maya.is_post_author and not priya.is_post_author
-    assert maya.published_at == datetime(2024, 3, 4, 12, 30, tzinfo=timezone.utc)
+    assert maya.published_at == datetime(2024, 3, 4, 12, 30, tzinfo=UTC)
     # A date printed without datetime attribute and without zone is not guessed.
     assert noted.published_at is None
     assert jordan.author_name == "Jordan" and jordan.author_url is None
@@ -96,9 +98,12 @@ def test_generatepress_comments_on_a_cpage() -> None:
     ]
     belle, sam, _zipped, ravi = result.comments
     assert belle.author_name == "Belle" and belle.author_url == "https://ketlbelle.example"
-    assert belle.body_text == "Week 3 high pulls felt awkward until I filmed myself. Elbow was flaring."
+    assert (
+        belle.body_text
+        == "Week 3 high pulls felt awkward until I filmed myself. Elbow was flaring."
+    )
     assert sam.author_name == "Sam Reyes" and sam.is_post_author
-    assert ravi.published_at == datetime(2023, 11, 9, 23, 30, tzinfo=timezone.utc)  # -05:00
+    assert ravi.published_at == datetime(2023, 11, 9, 23, 30, tzinfo=UTC)  # -05:00
     assert ravi.permalink == "https://kettlecorner.example/?p=118&cpage=2#comment-315"
     # Older/newer links and the recent-comments widget's link to page 3 of this post;
     # not the page itself, not another post's pages.
@@ -122,12 +127,13 @@ def test_astra_li_comment_wrapper() -> None:
 
 def test_twentytwenty_div_style_comments() -> None:
     post = extract_post_page(
-        page("twentytwenty-post.html"), "https://barbellandtrail.example/track-intervals-for-lifters/"
+        page("twentytwenty-post.html"),
+        "https://barbellandtrail.example/track-intervals-for-lifters/",
     )
     assert post is not None
     assert tree(post.comments) == [("401", None, 1), ("402", "401", 2), ("403", "402", 3)]
     assert post.comments[1].author_name == "Ola Berg"
-    assert post.comments[2].published_at == datetime(2024, 5, 19, 4, 45, tzinfo=timezone.utc)
+    assert post.comments[2].published_at == datetime(2024, 5, 19, 4, 45, tzinfo=UTC)
     assert post.comments[0].body_text == "Do the 400s count as a conditioning day or a leg day?"
 
 
@@ -202,13 +208,13 @@ def test_very_deep_threads_keep_their_nesting() -> None:
 
 def test_comment_awaiting_moderation_is_skipped() -> None:
     html = (
-        '<html><body class="single postid-2"><article id="post-2" class="post type-post">'
-        '<div class="entry-content"><p>x</p></div></article><ol class="comment-list">'
-        '<li id="comment-1" class="comment"><div class="comment-content"><p>ok</p></div></li>'
-        '<li id="comment-2" class="comment"><em class="comment-awaiting-moderation">Your comment '
-        'is awaiting moderation.</em><div class="comment-content"><p>pending</p></div></li>'
-        "</ol></body></html>"
-    ).encode()
+        b'<html><body class="single postid-2"><article id="post-2" class="post type-post">'
+        b'<div class="entry-content"><p>x</p></div></article><ol class="comment-list">'
+        b'<li id="comment-1" class="comment"><div class="comment-content"><p>ok</p></div></li>'
+        b'<li id="comment-2" class="comment"><em class="comment-awaiting-moderation">Your comment '
+        b'is awaiting moderation.</em><div class="comment-content"><p>pending</p></div></li>'
+        b"</ol></body></html>"
+    )
     post = extract_post_page(html, "https://example.org/p/")
     assert post is not None
     assert [c.remote_id for c in post.comments] == ["1"]
@@ -216,15 +222,15 @@ def test_comment_awaiting_moderation_is_skipped() -> None:
 
 def test_old_walker_without_comment_content_wrapper() -> None:
     html = (
-        '<html><body class="single postid-2"><article id="post-2" class="post type-post">'
-        '<div class="entry-content"><p>x</p></div></article><ul class="commentlist">'
-        '<li class="comment even thread-even depth-1" id="comment-9"><div id="div-comment-9" '
-        'class="comment-body"><div class="comment-author vcard"><cite class="fn">Old Timer</cite> '
-        '<span class="says">says:</span></div><div class="comment-meta commentmetadata">'
-        '<a href="#comment-9">March 3, 2009 at 10:02 am</a></div><p>Squats cure everything.</p>'
-        '<div class="reply"><a class="comment-reply-link" href="#">Reply</a></div></div></li>'
-        "</ul></body></html>"
-    ).encode()
+        b'<html><body class="single postid-2"><article id="post-2" class="post type-post">'
+        b'<div class="entry-content"><p>x</p></div></article><ul class="commentlist">'
+        b'<li class="comment even thread-even depth-1" id="comment-9"><div id="div-comment-9" '
+        b'class="comment-body"><div class="comment-author vcard"><cite class="fn">Old Timer</cite> '
+        b'<span class="says">says:</span></div><div class="comment-meta commentmetadata">'
+        b'<a href="#comment-9">March 3, 2009 at 10:02 am</a></div><p>Squats cure everything.</p>'
+        b'<div class="reply"><a class="comment-reply-link" href="#">Reply</a></div></div></li>'
+        b"</ul></body></html>"
+    )
     post = extract_post_page(html, "https://example.org/p/")
     assert post is not None
     (comment,) = post.comments

@@ -16,7 +16,12 @@ HTML = Path(__file__).parent / "fixtures" / "html"
 
 @pytest.mark.parametrize(
     "name",
-    ["tt1-post-nested-comments.html", "tt3-404.html", "generatepress-comment-page-2.html", "astra-post.html"],
+    [
+        "tt1-post-nested-comments.html",
+        "tt3-404.html",
+        "generatepress-comment-page-2.html",
+        "astra-post.html",
+    ],
 )
 def test_wordpress_pages_are_detected(name: str) -> None:
     assert detect_platform((HTML / name).read_bytes(), "https://x.example/") == "wordpress"
@@ -53,7 +58,8 @@ def _image(fmt: str, size: tuple[int, int]) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "mime"), [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("GIF", "image/gif"), ("WEBP", "image/webp")]
+    ("fmt", "mime"),
+    [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("GIF", "image/gif"), ("WEBP", "image/webp")],
 )
 def test_inspect_image_formats(fmt: str, mime: str) -> None:
     assert inspect_image(_image(fmt, (64, 40))) == (mime, 64, 40)
@@ -63,7 +69,9 @@ def test_inspect_image_non_images() -> None:
     assert inspect_image(b"") == (None, None, None)
     assert inspect_image(b"<html>404 Not Found</html>") == (None, None, None)
     assert inspect_image(b"\x00\x01garbage" * 10) == (None, None, None)
-    svg = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>'
+    svg = (
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>'
+    )
     assert inspect_image(svg) == ("image/svg+xml", None, None)
     truncated = _image("JPEG", (64, 40))[:20]
     assert inspect_image(truncated)[0] == "image/jpeg"

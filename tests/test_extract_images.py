@@ -83,7 +83,8 @@ def test_classic_theme_images_with_headings_captions_and_gallery() -> None:
 
 def test_block_gallery_captions_under_headings() -> None:
     refs = images(
-        page("tt3-post-block-gallery.html"), "https://ironandoats.example/2024/03/02/leg-day-circuit/"
+        page("tt3-post-block-gallery.html"),
+        "https://ironandoats.example/2024/03/02/leg-day-circuit/",
     )
     assert [(r.position, r.role, r.url.rsplit("/", 1)[1], r.caption, r.heading) for r in refs] == [
         (0, "featured", "goblet-squat-scaled.jpg", None, None),
@@ -106,11 +107,13 @@ def test_lazy_loaded_and_jetpack_images() -> None:
         (base + "high-pull-1200x800.jpg", 1200, 800, "Weeks 3\u20134: high pulls"),  # data-srcset
         (base + "snatch-ladder.jpg", 1400, 933, "Weeks 5\u20136: snatch ladders"),  # data-orig-file
     ]
-    post = extract_post_page(page("generatepress-comment-page-2.html"), "https://kettlecorner.example/?p=118")
+    post = extract_post_page(
+        page("generatepress-comment-page-2.html"), "https://kettlecorner.example/?p=118"
+    )
     assert post is not None
     # The body shows the real image, not the placeholder, and no noscript duplicate.
     assert "data:image" not in post.body_html and "lazy_placeholder" not in post.body_html
-    assert post.body_html.count("swing-800x533.jpg\" alt") == 1
+    assert post.body_html.count('swing-800x533.jpg" alt') == 1
 
 
 def test_old_theme_caption_div_and_dl_gallery() -> None:
@@ -123,12 +126,19 @@ def test_old_theme_caption_div_and_dl_gallery() -> None:
         (base + "squat-log.jpg", "body", "My squat log, weeks 1-4", "Month 1: Starting Strength"),
         (base + "power-clean.jpg", "gallery", "Power clean, week 6", "Month 2: 5\u00d75"),
         # "-5x5" is part of the name, only "-150x150" is a size suffix
-        (base + "barbell-row-5x5.jpg", "gallery", "Pendlay rows replace cleans", "Month 2: 5\u00d75"),
+        (
+            base + "barbell-row-5x5.jpg",
+            "gallery",
+            "Pendlay rows replace cleans",
+            "Month 2: 5\u00d75",
+        ),
     ]
 
 
 def test_relative_urls_resolve_against_the_page_and_base_href() -> None:
-    refs = images(minimal('<p><img src="../img/a.jpg" alt="A"></p>'), "https://site.example/blog/post/")
+    refs = images(
+        minimal('<p><img src="../img/a.jpg" alt="A"></p>'), "https://site.example/blog/post/"
+    )
     assert refs[0].url == "https://site.example/blog/img/a.jpg"
     html = minimal('<p><img src="img/b.jpg"></p>', head='<base href="https://cdn.site.example/x/">')
     assert images(html)[0].url == "https://cdn.site.example/x/img/b.jpg"
@@ -155,7 +165,9 @@ def test_same_image_twice_is_kept_once() -> None:
         '<h2>Two</h2><p><a href="https://site.example/u/a.jpg"><img src="https://site.example/u/a-150x150.jpg"></a></p>'
     )
     refs = images(minimal(body))
-    assert [(r.url, r.heading, r.width) for r in refs] == [("https://site.example/u/a.jpg", "One", 900)]
+    assert [(r.url, r.heading, r.width) for r in refs] == [
+        ("https://site.example/u/a.jpg", "One", 900)
+    ]
 
 
 def test_link_to_a_different_image_is_not_the_original() -> None:
@@ -164,7 +176,9 @@ def test_link_to_a_different_image_is_not_the_original() -> None:
     assert (ref.url, ref.width, ref.height) == ("https://site.example/u/a-300x200.jpg", 300, 200)
 
 
-def test_image_before_any_heading_has_no_heading_and_images_inside_figures_follow_headings() -> None:
+def test_image_before_any_heading_has_no_heading_and_images_inside_figures_follow_headings() -> (
+    None
+):
     body = (
         '<p><img src="https://site.example/u/intro.jpg"></p><h3>Core <em>Routine</em> 1</h3>'
         '<div class="wp-block-group"><figure class="wp-block-image"><img src="https://site.example/u/plank.jpg">'
@@ -201,6 +215,8 @@ def test_featured_image_outside_the_article_and_sidebar_thumbnails_ignored() -> 
     )
     assert refs[0].role == "featured"
     assert refs[0].url.endswith("/deadlift-lockout-2000x1200.jpg")
-    astra = images(page("astra-post.html"), "https://strideandsquat.example/mobility-before-squats/")
+    astra = images(
+        page("astra-post.html"), "https://strideandsquat.example/mobility-before-squats/"
+    )
     assert all("box-squat" not in r.url for r in astra)  # latest-posts widget thumbnail
     assert [r.role for r in astra] == ["body", "body"]

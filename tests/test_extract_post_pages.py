@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,10 @@ def page(name: str) -> bytes:
     return (HTML / name).read_bytes()
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_twentytwentyone_post_metadata() -> None:
@@ -61,8 +63,9 @@ def test_twentytwentyone_body_is_clean_and_readable() -> None:
     assert 'class="' not in post.body_html and "style=" not in post.body_html
     assert "s.w.org" not in post.body_html  # emoji image became its character
     assert post.body_text.endswith("Finish with a walk. \U0001f4aa")
-    assert "Back Routine 1\n\nBrace before you pull.\n\nDeadlift: 5 sets of 5\nChest-supported row" in (
-        post.body_text
+    assert (
+        "Back Routine 1\n\nBrace before you pull.\n\nDeadlift: 5 sets of 5\nChest-supported row"
+        in (post.body_text)
     )
     assert "Exercise | Sets | Reps\nFace pull | 3 | 15" in post.body_text
     # Widgets, navigation and comments stay out of the body.
@@ -73,7 +76,8 @@ def test_twentytwentyone_body_is_clean_and_readable() -> None:
 
 def test_twentytwentythree_block_theme_post() -> None:
     post = extract_post_page(
-        page("tt3-post-block-gallery.html"), "https://ironandoats.example/2024/03/02/leg-day-circuit/"
+        page("tt3-post-block-gallery.html"),
+        "https://ironandoats.example/2024/03/02/leg-day-circuit/",
     )
     assert post is not None
     assert post.title == "Leg Day Circuit for Small Gyms"
@@ -143,7 +147,8 @@ def test_astra_post_uses_yoast_meta_for_dates() -> None:
 
 def test_twentytwenty_post_dates_from_json_ld() -> None:
     post = extract_post_page(
-        page("twentytwenty-post.html"), "https://barbellandtrail.example/track-intervals-for-lifters/"
+        page("twentytwenty-post.html"),
+        "https://barbellandtrail.example/track-intervals-for-lifters/",
     )
     assert post is not None
     assert post.remote_id == "88"
@@ -230,7 +235,9 @@ def test_charset_from_content_type_header() -> None:
         '<h1 class="entry-title">Kraftübungen für Anfänger</h1><div class="entry-content">'
         "<p>Übung macht den Meister.</p></div></article></body></html>"
     ).encode("iso-8859-1")
-    post = extract_post_page(html, "https://example.de/p/", content_type="text/html; charset=ISO-8859-1")
+    post = extract_post_page(
+        html, "https://example.de/p/", content_type="text/html; charset=ISO-8859-1"
+    )
     assert post is not None
     assert post.title == "Kraftübungen für Anfänger"
     assert post.body_text == "Übung macht den Meister."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,8 @@ def test_embedded_post_fields() -> None:
     post = extract_rest_posts(posts_json(), BASE)[0]
     assert post.url == "https://ironandoats.example/2024/03/02/leg-day-circuit/"
     assert post.title == "Leg Day Circuit for Small Gyms \u2013 Hotel Edition"
-    assert post.published_at == datetime(2024, 3, 2, 7, 0, tzinfo=timezone.utc)
-    assert post.modified_at == datetime(2024, 3, 5, 20, 14, 9, tzinfo=timezone.utc)
+    assert post.published_at == datetime(2024, 3, 2, 7, 0, tzinfo=UTC)
+    assert post.modified_at == datetime(2024, 3, 5, 20, 14, 9, tzinfo=UTC)
     assert post.author == Author(
         name="Maya Okafor",
         remote_id="2",
@@ -44,7 +44,9 @@ def test_embedded_post_fields() -> None:
         Term(kind="tag", name="kettlebell", slug="kettlebell", remote_id="11"),
         Term(kind="tag", name="squat", slug="squat", remote_id="12"),
     )
-    assert post.excerpt == "No rack, no problem. Two circuits, one pair of dumbbells and a kettlebell."
+    assert (
+        post.excerpt == "No rack, no problem. Two circuits, one pair of dumbbells and a kettlebell."
+    )
     assert not post.is_protected
 
 
@@ -118,7 +120,11 @@ def test_post_without_embed_keeps_author_id() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"<html>blocked</html>", b'{"code":"rest_forbidden","message":"Sorry","data":{"status":401}}', b"{}"],
+    [
+        b"<html>blocked</html>",
+        b'{"code":"rest_forbidden","message":"Sorry","data":{"status":401}}',
+        b"{}",
+    ],
 )
 def test_rest_errors_raise_extract_error(data: bytes) -> None:
     with pytest.raises(ExtractError):
@@ -137,13 +143,16 @@ def test_rest_comments() -> None:
     ]
     priya, maya, _noted, ping = comments
     assert priya.author_name == "Priya" and priya.author_url == "https://priyaruns.example"
-    assert priya.published_at == datetime(2024, 3, 4, 10, 12, tzinfo=timezone.utc)
+    assert priya.published_at == datetime(2024, 3, 4, 10, 12, tzinfo=UTC)
     assert priya.body_html == "<p>Did this in my building\u2019s gym.</p>"
     assert priya.permalink == (
         "https://ironandoats.example/2024/03/02/leg-day-circuit/comment-page-2/#comment-203"
     )
     assert not priya.is_post_author and maya.is_post_author
-    assert maya.body_html == "<p>That\u2019s the spirit. <a rel=\"nofollow noopener\">Keep</a> the swings explosive.</p>"
+    assert (
+        maya.body_html
+        == '<p>That\u2019s the spirit. <a rel="nofollow noopener">Keep</a> the swings explosive.</p>'
+    )
     assert ping.comment_type == "pingback"
     assert all(c.depth == 1 for c in comments)  # depth comes from parents, in the store
 

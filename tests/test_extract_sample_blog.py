@@ -41,7 +41,9 @@ def _posts() -> list[dict[str, Any]]:
     return list(_load()[0]["posts"])
 
 
-def _all_comments(urls: dict[str, Any], post_url: str, first: tuple[Comment, ...], pages: tuple[str, ...]) -> dict[str, Comment]:
+def _all_comments(
+    urls: dict[str, Any], post_url: str, first: tuple[Comment, ...], pages: tuple[str, ...]
+) -> dict[str, Comment]:
     found = {c.remote_id: c for c in first}
     todo, seen = list(pages), {post_url}
     while todo:
@@ -74,7 +76,9 @@ def test_sample_post_matches_manifest(expected: dict[str, Any]) -> None:
         expected["author"]["url"],
     )
     assert post.published_at == parse_date(expected["date_gmt"])
-    assert sorted(t.name for t in post.terms if t.kind == "category") == sorted(expected["categories"])
+    assert sorted(t.name for t in post.terms if t.kind == "category") == sorted(
+        expected["categories"]
+    )
     assert sorted(t.name for t in post.terms if t.kind == "tag") == sorted(expected["tags"])
     for snippet in expected.get("body_contains", []):
         assert snippet in post.body_text
@@ -82,11 +86,23 @@ def test_sample_post_matches_manifest(expected: dict[str, Any]) -> None:
         assert marker not in post.body_html and marker not in post.body_text
 
     wanted = [
-        (i["position"], i["role"], i["url"], i["alt"], i["caption"], i["heading"], i["width"], i["height"])
+        (
+            i["position"],
+            i["role"],
+            i["url"],
+            i["alt"],
+            i["caption"],
+            i["heading"],
+            i["width"],
+            i["height"],
+        )
         for i in expected["images"]
         if not expected["protected"] or i["role"] == "featured"
     ]
-    got = [(i.position, i.role, i.url, i.alt, i.caption, i.heading, i.width, i.height) for i in post.images]
+    got = [
+        (i.position, i.role, i.url, i.alt, i.caption, i.heading, i.width, i.height)
+        for i in post.images
+    ]
     assert got == wanted
 
     comments = _all_comments(urls, url, post.comments, post.comment_page_urls)

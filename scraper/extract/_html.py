@@ -27,8 +27,8 @@ __all__ = [
     "text_of",
 ]
 
-_CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
-_CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+_CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _PARSERS: dict[str, etree.HTMLParser] = {}
 
 # Ancestors that mark page chrome rather than the post itself: widgets,
@@ -97,7 +97,9 @@ def parse_html(data: bytes, content_type: str = "") -> etree._Element:
             root = etree.fromstring(data, _parser(_encoding(data, content_type)))
         except (etree.ParserError, LookupError, ValueError):
             root = etree.fromstring(data, _parser("utf-8"))
-    return root if root is not None else etree.fromstring(b"<html><body></body></html>", _parser(""))
+    return (
+        root if root is not None else etree.fromstring(b"<html><body></body></html>", _parser(""))
+    )
 
 
 def parse_fragment(html: str) -> etree._Element:

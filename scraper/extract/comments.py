@@ -33,9 +33,7 @@ _CONTENT = frozenset(
     {"comment-content", "wp-block-comment-content", "ast-comment-content", "comment-text",
      "comment-entry", "comment_content"}
 )  # fmt: skip
-_AUTHOR = frozenset(
-    {"fn", "wp-block-comment-author-name", "comment-author-name"}
-)
+_AUTHOR = frozenset({"fn", "wp-block-comment-author-name", "comment-author-name"})
 _AUTHOR_BOX = frozenset({"comment-author"})
 # Date holders, best first: "comment-meta" often wraps the author too.
 _META_RANK = {
@@ -44,8 +42,9 @@ _META_RANK = {
 }  # fmt: skip
 _BODY = frozenset({"comment-body"})
 _NOT_BODY = frozenset(
-    {"reply", "comment-reply-link", "edit-link", "comment-edit-link", "wp-block-comment-reply-link",
-     "wp-block-comment-edit-link", "says", "comment-awaiting-moderation", "ast-comment-edit-reply-wrap"}
+    {"reply", "comment-reply-link", "edit-link", "comment-edit-link",
+     "wp-block-comment-reply-link", "wp-block-comment-edit-link", "says",
+     "comment-awaiting-moderation", "ast-comment-edit-reply-wrap"}
 )  # fmt: skip
 _MODERATION = "comment-awaiting-moderation"
 _META_KEYS = frozenset(_META_RANK)
@@ -82,7 +81,7 @@ class _Owners:
 
     def __init__(self, containers: dict[etree._Element, str]) -> None:
         self._containers = containers
-        self._cache: dict[etree._Element, etree._Element | None] = {}
+        self._cache: dict[etree._Element, object] = {}
 
     def of(self, el: etree._Element) -> etree._Element | None:
         path = []
@@ -94,7 +93,7 @@ class _Owners:
                 break
             cached = self._cache.get(node, _MISSING)
             if cached is not _MISSING:
-                owner = cached  # type: ignore[assignment]
+                owner = cached if isinstance(cached, etree._Element) else None
                 break
             path.append(node)
             node = node.getparent()
@@ -174,7 +173,9 @@ def _drop_child_holding(holder: etree._Element, part: etree._Element) -> None:
         drop(top)
 
 
-def _body_element(el: etree._Element, parts: _Parts, replies: list[etree._Element]) -> etree._Element:
+def _body_element(
+    el: etree._Element, parts: _Parts, replies: list[etree._Element]
+) -> etree._Element:
     """Return the element holding the comment text, with meta, replies and reply links removed."""
     for junk in parts.junk:
         if junk.getparent() is not None:
@@ -255,7 +256,9 @@ def _draft(
     if parts.moderated:
         return None
     tokens = classes(el)
-    kind = "pingback" if "pingback" in tokens else "trackback" if "trackback" in tokens else "comment"
+    kind = (
+        "pingback" if "pingback" in tokens else "trackback" if "trackback" in tokens else "comment"
+    )
     name, url = _author(parts, base)
     published = _published(parts)
     if kind != "comment":

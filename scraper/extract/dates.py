@@ -7,7 +7,7 @@ local zone would silently shift times. Imports python-dateutil only.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dateutil import parser as date_parser
 
@@ -16,8 +16,8 @@ __all__ = ["parse_date", "parse_loose_date"]
 
 def _to_utc(value: datetime, assume_utc: bool) -> datetime | None:
     if value.tzinfo is None or value.utcoffset() is None:
-        return value.replace(tzinfo=timezone.utc) if assume_utc else None
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if assume_utc else None
+    return value.astimezone(UTC)
 
 
 def parse_date(text: str | None, *, assume_utc: bool = False) -> datetime | None:

@@ -15,14 +15,20 @@ __all__ = ["DETECTORS", "Detector", "detect_platform", "looks_like_wordpress"]
 
 Detector = Callable[[bytes, str, Mapping[str, str]], bool]
 
-_WP_GENERATOR = re.compile(rb"<meta[^>]+name=[\"']?generator[\"']?[^>]+content=[\"']?WordPress", re.I)
-_WP_GENERATOR_REVERSED = re.compile(rb"<meta[^>]+content=[\"']?WordPress[^>]+name=[\"']?generator", re.I)
-_WP_API_LINK = re.compile(rb"rel=[\"']?https://api\.w\.org/", re.I)
-_WP_ASSET = re.compile(rb"(?:src|href|srcset)=[\"']?[^\"'>]*/wp-(?:content|includes)/", re.I)
+_WP_GENERATOR = re.compile(
+    rb"<meta[^>]+name=[\"']?generator[\"']?[^>]+content=[\"']?WordPress", re.IGNORECASE
+)
+_WP_GENERATOR_REVERSED = re.compile(
+    rb"<meta[^>]+content=[\"']?WordPress[^>]+name=[\"']?generator", re.IGNORECASE
+)
+_WP_API_LINK = re.compile(rb"rel=[\"']?https://api\.w\.org/", re.IGNORECASE)
+_WP_ASSET = re.compile(
+    rb"(?:src|href|srcset)=[\"']?[^\"'>]*/wp-(?:content|includes)/", re.IGNORECASE
+)
 _WP_BODY = re.compile(
     rb"<body[^>]+class=[\"'][^\"']*\b(?:postid-\d+|page-id-\d+|wp-embed-responsive|wp-theme-[\w-]+"
     rb"|page-template-default|post-template-default)\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 

@@ -39,7 +39,9 @@ def _inside(el: etree._Element, ancestor: etree._Element | None) -> bool:
 
 def _candidates(index: PageIndex) -> list[etree._Element]:
     """Return possible featured ``<img>`` elements in document order."""
-    ranked = [(index.order.get(el, 0), el) for el in index.tagged("wp-post-image") if el.tag == "img"]
+    ranked = [
+        (index.order.get(el, 0), el) for el in index.tagged("wp-post-image") if el.tag == "img"
+    ]
     for holder in index.tagged(*_HOLDERS):
         ranked.extend((index.order.get(holder, 0), img) for img in holder.iter("img"))
     ranked.sort(key=lambda pair: pair[0])

@@ -53,10 +53,17 @@ _CAPTION_CLASSES = frozenset(
     {"wp-caption-text", "gallery-caption", "wp-element-caption", "blocks-gallery-item__caption"}
 )
 _SKIP_CLASSES = frozenset({"emoji", "wp-smiley", "avatar", "avatar-default"})
-_SKIP_HOSTS = ("s.w.org", "pixel.wp.com", "stats.wp.com", "www.facebook.com", "www.google-analytics.com")
+_SKIP_HOSTS = (
+    "s.w.org",
+    "pixel.wp.com",
+    "stats.wp.com",
+    "www.facebook.com",
+    "www.google-analytics.com",
+)
 _SIZE_SUFFIX = re.compile(r"-\d+x\d+$")
 _ORIGINAL_SUFFIX = re.compile(r"-(?:scaled|rotated)$")
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|heic)$", re.I)
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|heic)$", re.IGNORECASE)
+_UNUSABLE = ("data:", "about:", "javascript:")
 _LAZY_SRC = ("data-lazy-src", "data-src", "data-original", "data-orig-src", "src")
 _LAZY_SRCSET = ("data-lazy-srcset", "data-srcset", "srcset")
 
@@ -83,7 +90,8 @@ def image_stem(url: str) -> str:
 
 
 def _usable(url: str | None) -> bool:
-    return bool(url) and not url.lower().startswith(("data:", "about:", "javascript:"))  # type: ignore[union-attr]
+    """True for a non-empty URL that is not data:, about: or javascript:."""
+    return url is not None and url != "" and not url.lower().startswith(_UNUSABLE)
 
 
 def _linked_original(img: etree._Element, base: str, reference: str) -> str | None:
@@ -191,7 +199,9 @@ def _caption_and_role(img: etree._Element, stop: etree._Element | None) -> tuple
     node = img.getparent()
     while node is not None and node is not stop:
         cls = classes(node)
-        if caption is None and (node.tag in ("figure", "dl") or not _CAPTION_HOLDERS.isdisjoint(cls)):
+        if caption is None and (
+            node.tag in ("figure", "dl") or not _CAPTION_HOLDERS.isdisjoint(cls)
+        ):
             for child in node:
                 if child.tag == "figcaption" or not _CAPTION_CLASSES.isdisjoint(classes(child)):
                     caption = squash(text_of(child)) or None

@@ -20,7 +20,9 @@ from ._urls import (
 
 __all__ = ["canonical_url", "comment_page_urls"]
 
-_CANONICAL = etree.XPath("//head/link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]")
+_CANONICAL = etree.XPath(
+    "//head/link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]"
+)
 _OG_URL = etree.XPath("//head/meta[@property='og:url']/@content")
 
 

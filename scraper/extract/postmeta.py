@@ -29,14 +29,13 @@ __all__ = ["JsonLd", "find_author", "find_dates", "find_terms", "find_title"]
 
 _JSONLD = etree.XPath("//script[@type='application/ld+json']/text()")
 _HEADLINE = etree.XPath("//*[@itemprop='headline']")
-_META_DATES = etree.XPath(
-    "//meta[@content][@itemprop='datePublished' or @itemprop='dateModified']"
-)
-_BY_PREFIX = re.compile(r"^(?:by|posted by|written by)\s+", re.I)
+_META_DATES = etree.XPath("//meta[@content][@itemprop='datePublished' or @itemprop='dateModified']")
+_BY_PREFIX = re.compile(r"^(?:by|posted by|written by)\s+", re.IGNORECASE)
 _ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Report", "TechArticle"})
 _TITLE_CLASSES = ("entry-title", "wp-block-post-title", "single-post-title", "post-title")
 _BYLINE_CLASSES = (
-    "byline", "posted-by", "post-author", "entry-author", "meta-author", "wp-block-post-author-name",
+    "byline", "posted-by", "post-author", "entry-author", "meta-author",
+    "wp-block-post-author-name",
 )  # fmt: skip
 _AUTHOR_TEXT_CLASSES = ("wp-block-post-author-name", "wp-block-post-author__name", "author-name")
 _TERM_CONTAINERS = {

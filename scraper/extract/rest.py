@@ -25,7 +25,12 @@ from .text import html_to_text
 __all__ = ["extract_rest_comments", "extract_rest_posts"]
 
 _TERM_KINDS = {"category": "category", "post_tag": "tag"}
-_COMMENT_TYPES = {"": "comment", "comment": "comment", "pingback": "pingback", "trackback": "trackback"}
+_COMMENT_TYPES = {
+    "": "comment",
+    "comment": "comment",
+    "pingback": "pingback",
+    "trackback": "trackback",
+}
 
 
 def _load_array(data: bytes, what: str) -> list[dict[str, Any]]:
@@ -34,10 +39,22 @@ def _load_array(data: bytes, what: str) -> list[dict[str, Any]]:
     except ValueError as exc:
         raise ExtractError(f"REST {what}: not JSON ({exc})", url=what) from exc
     if isinstance(items, dict) and "code" in items:
-        raise ExtractError(f"REST {what}: error {items.get('code')}: {items.get('message')}", url=what)
+        raise ExtractError(
+            f"REST {what}: error {items.get('code')}: {items.get('message')}", url=what
+        )
     if not isinstance(items, list):
         raise ExtractError(f"REST {what}: expected a JSON array", url=what)
     return [item for item in items if isinstance(item, dict)]
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """Return ``value`` when it is a JSON object, else an empty dict."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text_field(value: Any) -> str | None:
+    """Return ``value`` when it is a non-empty string, else None."""
+    return value if isinstance(value, str) and value else None
 
 
 def _rendered(value: Any) -> str:
@@ -61,11 +78,13 @@ def _embedded(item: dict[str, Any], key: str) -> list[Any]:
 
 
 def _author(item: dict[str, Any]) -> Author | None:
-    remote_id = str(item["author"]) if isinstance(item.get("author"), int) and item["author"] else None
+    remote_id = (
+        str(item["author"]) if isinstance(item.get("author"), int) and item["author"] else None
+    )
     for user in _embedded(item, "author"):
         if isinstance(user, dict) and isinstance(user.get("name"), str) and "code" not in user:
-            link = user.get("link") if isinstance(user.get("link"), str) else None
-            slug = user.get("slug") if isinstance(user.get("slug"), str) else None
+            link = _text_field(user.get("link"))
+            slug = _text_field(user.get("slug"))
             return Author(
                 name=user["name"],
                 remote_id=str(user.get("id", remote_id)) if user.get("id") else remote_id,
@@ -97,10 +116,10 @@ def _featured(item: dict[str, Any], base: str) -> ImageRef | None:
     for media in _embedded(item, "wp:featuredmedia"):
         if not isinstance(media, dict) or "code" in media:
             continue
-        details = media.get("media_details") if isinstance(media.get("media_details"), dict) else {}
-        full = (details.get("sizes") or {}).get("full") if isinstance(details.get("sizes"), dict) else None
-        url = media.get("source_url") or (full or {}).get("source_url")
-        url = absolute(url, base) if isinstance(url, str) else None
+        details = _dict(media.get("media_details"))
+        full = _dict(_dict(details.get("sizes")).get("full"))
+        source = _text_field(media.get("source_url")) or _text_field(full.get("source_url"))
+        url = absolute(source, base)
         if url is None or not is_http(url):
             continue
         width, height = details.get("width"), details.get("height")
@@ -108,7 +127,7 @@ def _featured(item: dict[str, Any], base: str) -> ImageRef | None:
             url=url,
             position=0,
             role="featured",
-            alt=squash(media.get("alt_text")) or None if isinstance(media.get("alt_text"), str) else None,
+            alt=squash(_text_field(media.get("alt_text"))) or None,
             caption=_plain(_rendered(media.get("caption"))) or None,
             width=width if isinstance(width, int) and width > 0 else None,
             height=height if isinstance(height, int) and height > 0 else None,
@@ -123,7 +142,7 @@ def _post(item: dict[str, Any], base_url: str) -> Post | None:
     url = absolute(link, base_url) if isinstance(link, str) else None
     if url is None or not is_http(url):
         return None
-    content = item.get("content") if isinstance(item.get("content"), dict) else {}
+    content = _dict(item.get("content"))
     protected = bool(content.get("protected"))
     featured = _featured(item, url)
     images: list[ImageRef] = [featured] if featured is not None else []
@@ -137,7 +156,7 @@ def _post(item: dict[str, Any], base_url: str) -> Post | None:
         )
         body_html, body_text = body.html, body.text
         images.extend(body.images)
-    excerpt = item.get("excerpt") if isinstance(item.get("excerpt"), dict) else {}
+    excerpt = _dict(item.get("excerpt"))
     excerpt_text = "" if excerpt.get("protected") else _plain(_rendered(excerpt))
     return Post(
         url=url,

@@ -27,7 +27,7 @@ _TAGLINE = etree.XPath(
     " or contains(concat(' ', normalize-space(@class), ' '), ' wp-block-site-tagline ')]"
 )
 _FEED_TITLE = etree.XPath("//head/link[@rel='alternate'][@type='application/rss+xml']/@title")
-_FEED_SUFFIX = re.compile(r"\s*(?:»|&raquo;|-|–)\s*(?:Feed|RSS|Comments Feed)\s*$", re.I)
+_FEED_SUFFIX = re.compile(r"\s*(?:»|&raquo;|-|–)\s*(?:Feed|RSS|Comments Feed)\s*$", re.IGNORECASE)
 _TITLE_SEPARATOR = re.compile(r"\s+[–—|·-]\s+")
 
 

@@ -173,7 +173,9 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
         )
         html_out, text_out = cleaned.html, cleaned.text
         images.extend(cleaned.images)
-    excerpt = meta.get("description") or meta.get("og:description") or meta.get("twitter:description")
+    excerpt = (
+        meta.get("description") or meta.get("og:description") or meta.get("twitter:description")
+    )
     return Post(
         url=post_url,
         title=title,
