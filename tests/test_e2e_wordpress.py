@@ -24,6 +24,7 @@ CONFIGS = {
     "classic-rest": {"theme": "twentytwentyone", "rest_blocked": False},
     "classic-html": {"theme": "twentytwentyone", "rest_blocked": True},
     "block-html": {"theme": "twentytwentythree", "rest_blocked": True},
+    "plain-links-html": {"theme": "twentytwentyone", "rest_blocked": True, "pretty": False},
 }
 
 
@@ -38,13 +39,16 @@ def crawled(request: pytest.FixtureRequest, wordpress: Any, tmp_path_factory: py
     wordpress.reset_switches()
     wordpress.set_theme(config["theme"])
     wordpress.block_rest(config["rest_blocked"])
+    wordpress.set_pretty_permalinks(config.get("pretty", True))
+    manifest = dict(wordpress.manifest)
+    manifest["posts"] = [{**post, "url": wordpress.post_url(post["id"])} for post in manifest["posts"]]
     db_path = tmp_path_factory.mktemp(request.param) / "archive.db"
     result = run_cli("crawl", wordpress.base_url, "--db", str(db_path), "--delay", "0", "--concurrency", "4",
                      "--quiet")
     wordpress.reset_switches()
     assert result.returncode == 0, result.stderr
     db = store.open_db(db_path, readonly=True)
-    yield request.param, db, db_path, wordpress.manifest
+    yield request.param, db, db_path, manifest
     db.close()
 
 
