@@ -8,8 +8,12 @@ module. Imports leaves only (config, errors, records, urls).
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import socket
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -22,7 +26,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from scraper.config import Settings
 from scraper.errors import UnreachableError
 from scraper.records import Fetched
-from scraper.urls import host_key
+from scraper.urls import host_key, is_private_address
 
 __all__ = ["Fetcher", "RETRY_STATUSES", "check_reachable"]
 
@@ -30,6 +34,39 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 MAX_REDIRECTS = 5
+
+
+class _Inflater:
+    """Undo gzip/deflate Content-Encoding without ever producing more than asked for.
+
+    httpx inflates each network chunk in one go, so a gzip bomb turns 64 KiB
+    read into up to 64 MiB held in memory; ``feed`` yields small pieces and
+    stops after ``max_out`` bytes.
+    """
+
+    PIECE = 256 * 1024
+
+    def __init__(self, encoding: str) -> None:
+        self._gzip = encoding in ("gzip", "x-gzip")
+        self._first = True
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes, max_out: int) -> Iterator[bytes]:
+        """Inflate ``data`` piece by piece, yielding at most ``max_out`` (>= 1) bytes in all."""
+        produced = 0
+        while data and produced < max_out:
+            try:
+                piece = self._inflate.decompress(data, min(self.PIECE, max_out - produced))
+            except zlib.error as exc:
+                if self._first and not self._gzip:  # "deflate" sent as raw deflate
+                    self._first = False
+                    self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise httpx.DecodingError(str(exc)) from None
+            self._first = False
+            produced += len(piece)
+            data = self._inflate.unconsumed_tail
+            yield piece
 
 
 class _Retryable(Exception):
@@ -85,8 +122,12 @@ def _retry_after_seconds(value: str | None) -> float | None:
 class Fetcher:
     """An async HTTP client that is polite to every host it talks to.
 
-    ``allowed_hosts`` lists the hosts (host[:port]) redirects may lead to;
-    robots.txt is read once per host when ``settings.obey_robots``.
+    ``allowed_hosts`` lists the hosts (host[:port], or a bare host name that
+    also admits its subdomains) that URLs and redirects may lead to; empty
+    admits any host. A host that is, or resolves to, a private, link-local or
+    reserved address (loopback excepted) is refused unless it is
+    ``site_host``, the site being crawled. robots.txt is read once per host
+    when ``settings.obey_robots``.
     """
 
     def __init__(
@@ -95,9 +136,13 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         allowed_hosts: set[str] | None = None,
+        site_host: str | None = None,
     ) -> None:
         self.settings = settings
         self.allowed_hosts = allowed_hosts if allowed_hosts is not None else set()
+        self.site_host = site_host
+        self._resolve_names = transport is None  # a test transport has no DNS to ask
+        self._private_hosts: dict[str, bool] = {}
         limits = httpx.Limits(max_connections=max(4, settings.concurrency * 2), max_keepalive_connections=max(4, settings.concurrency * 2))
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -157,6 +202,46 @@ class Fetcher:
         parser = await self.robots_for(url)
         return list(parser.sitemaps) if parser is not None else []
 
+    # ------------------------------------------------------------ where we may go
+
+    def _host_allowed(self, url: str) -> bool:
+        if not self.allowed_hosts:
+            return True
+        key = host_key(url)
+        name = (urlsplit(url).hostname or "").lower()
+        return key in self.allowed_hosts or any(
+            name == allowed or name.endswith("." + allowed) for allowed in self.allowed_hosts if ":" not in allowed
+        )
+
+    async def _is_private(self, url: str) -> bool:
+        """True when ``url``'s host is or resolves to a non-loopback private/reserved address."""
+        if self.site_host is not None and host_key(url) == self.site_host:
+            return False
+        host = (urlsplit(url).hostname or "").lower()
+        if host in self._private_hosts:
+            return self._private_hosts[host]
+        addresses = [host]
+        if self._resolve_names and not _is_ip_literal(host):
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            except (OSError, UnicodeError):
+                infos = []  # unresolvable: the request fails on its own
+            addresses += [str(info[4][0]).split("%", 1)[0] for info in infos]
+        private = any(is_private_address(address) for address in addresses)
+        self._private_hosts[host] = private
+        return private
+
+    async def _refusal(self, url: str) -> str | None:
+        """Why ``url`` must not be requested at all, or None."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return f"not an http(s) URL ({parts.scheme or 'no scheme'}:); refused"
+        if not self._host_allowed(url):
+            return f"off-site URL ({parts.netloc}) refused; only the site and allowed image hosts are fetched"
+        if await self._is_private(url):
+            return f"{parts.netloc} is a private network address; refused"
+        return None
+
     # ------------------------------------------------------------ fetching
 
     def _gate(self, url: str) -> _HostGate:
@@ -181,6 +266,10 @@ class Fetcher:
         Returns a ``Fetched`` whose ``error`` explains any failure, including
         a robots.txt refusal.
         """
+        refusal = await self._refusal(url)
+        if refusal is not None:
+            log.warning("%s: %s", url, refusal)
+            return Fetched(url=url, final_url=url, status=0, error=refusal, fetched_at=datetime.now(timezone.utc))
         if check_robots and not await self.allowed(url):
             log.warning("robots.txt disallows %s", url)
             return Fetched(url=url, final_url=url, status=0, error="robots.txt disallows this URL",
@@ -232,8 +321,10 @@ class Fetcher:
             parts = urlsplit(target)
             if parts.scheme not in ("http", "https"):
                 return _with_error(fetched, f"redirect to a non-http URL ({parts.scheme}:) refused")
-            if host_key(target) not in self.allowed_hosts and host_key(target) != host_key(url):
+            if not self._host_allowed(target) and host_key(target) != host_key(url):
                 return _with_error(fetched, f"redirect off the site to {parts.netloc} refused")
+            if await self._is_private(target):
+                return _with_error(fetched, f"redirect to a private network address ({parts.netloc}) refused")
             current = target
         return _with_error(fetched, f"too many redirects (more than {MAX_REDIRECTS})")
 
@@ -257,8 +348,20 @@ class Fetcher:
                     size = 0
                     too_big = False
                     declared = response.headers.get("content-length")
+                    encoding = response.headers.get("content-encoding", "").strip().lower()
                     if declared and declared.isdigit() and int(declared) > limit:
                         too_big = True
+                    elif encoding in ("gzip", "x-gzip", "deflate") and not response.is_stream_consumed:
+                        inflater = _Inflater(encoding)
+                        async for raw in response.aiter_raw():
+                            for chunk in inflater.feed(raw, limit - size + 1):
+                                size += len(chunk)
+                                if size > limit:
+                                    too_big = True
+                                    break
+                                chunks.append(chunk)
+                            if too_big:
+                                break
                     else:
                         async for chunk in response.aiter_bytes():
                             size += len(chunk)
@@ -279,6 +382,8 @@ class Fetcher:
             return self._failed(original, url, started, moment, f"connection broken mid-answer ({type(exc).__name__})"), None
         except httpx.HTTPError as exc:
             return self._failed(original, url, started, moment, f"HTTP error ({type(exc).__name__}: {exc})"), None
+        except httpx.InvalidURL as exc:  # also raised for a Location such as "javascript:..."
+            return self._failed(original, url, started, moment, f"invalid URL or redirect target refused ({exc})"), None
         elapsed = int((time.monotonic() - started) * 1000)
         fetched = Fetched(
             url=original,
@@ -308,6 +413,14 @@ class Fetcher:
             fetched_at=moment,
             error=error,
         )
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _with_error(fetched: Fetched, error: str) -> Fetched:

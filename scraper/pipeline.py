@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -37,7 +37,7 @@ from scraper.discover import (
     rest_api_root,
     rest_url,
 )
-from scraper.errors import NotABlogError, RobotsDisallowed, ScraperError, UsageError
+from scraper.errors import ExtractError, NotABlogError, RobotsDisallowed, ScraperError, UsageError
 from scraper.extract import (
     detect_platform,
     extract_comment_page,
@@ -115,7 +115,8 @@ async def crawl_async(
         try:
             base_url = site_root(seed_url)
             allowed = {host_key(base_url), *settings.image_hosts}
-            async with Fetcher(settings, transport=transport, allowed_hosts=allowed) as fetcher:
+            async with Fetcher(settings, transport=transport, allowed_hosts=allowed,
+                               site_host=host_key(base_url)) as fetcher:
                 run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event)
                 return await run.run()
         finally:
@@ -625,10 +626,19 @@ class _SiteCrawl:
         Returns (post or None when the page is not a post, comments by remote
         id, whether every comment page was read).
         """
-        fetched = await self._get(url, kind="post")
-        if not fetched.ok or fetched.not_modified:
-            return None, {}, False
-        post = extract_post_page(fetched.content, fetched.final_url, content_type=fetched.content_type)
+        fetched = await self.fetcher.fetch(url)
+        post, problem = None, None
+        if fetched.ok and not fetched.not_modified:
+            try:
+                post = extract_post_page(fetched.content, fetched.final_url, content_type=fetched.content_type)
+            except ExtractError as exc:  # this page only; the run goes on
+                problem = str(exc)
+            if post is None and problem is None and self.db.execute(
+                    "select 1 from posts where url = ?", [url]).fetchone():
+                problem = "an archived post no longer reads as a post page; the archived copy is kept"
+        # A raw capture of a post is never replaced by one that does not read as a post.
+        keep = post is not None or not self.db.execute("select 1 from pages where url = ?", [url]).fetchone()
+        self._record(replace(fetched, error=problem) if problem else fetched, kind="post", keep=keep)
         if post is None:
             return None, {}, False
         comments: dict[str, Comment] = {c.remote_id: c for c in post.comments}

@@ -108,11 +108,13 @@ def same_site(url: str, base_url: str) -> bool:
 
 
 def is_private_address(host: str) -> bool:
-    """True for literal IPs in private, link-local or reserved ranges (not loopback)."""
+    """True for literal IPs outside the public internet (not loopback): private,
+    link-local (cloud metadata), shared/CGNAT, reserved or multicast ranges."""
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
     if address.is_loopback:
         return False
-    return address.is_private or address.is_link_local or address.is_reserved or address.is_multicast
+    return (address.is_private or address.is_link_local or address.is_reserved or address.is_multicast
+            or not address.is_global)
