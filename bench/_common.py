@@ -18,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -43,14 +44,14 @@ class LogStats:
     requests: int = 0
     bytes: int = 0
     by_status: dict[int, int] = field(default_factory=dict)
-    html_requests: int = 0  # everything but images, sitemaps and robots.txt
+    html_requests: int = 0  # everything but images, sitemaps, feeds and robots.txt
 
     def add(self, uri: str, status: int, size: int) -> None:
         self.requests += 1
         self.bytes += size
         self.by_status[status] = self.by_status.get(status, 0) + 1
         path = uri.split("?", 1)[0]
-        if not (path.startswith("/wp-content/") or path.endswith(".xml") or path == "/robots.txt"):
+        if not (path.startswith("/wp-content/") or path.endswith((".xml", "/feed/")) or path == "/robots.txt"):
             self.html_requests += 1
 
 
@@ -136,6 +137,11 @@ http {{
         listen 127.0.0.1:{self.port};
         root {root.resolve()};
         location /wp-json/ {{ return 404; }}
+        location ~ /feed/$ {{
+            types {{ }}
+            default_type application/rss+xml;
+            try_files ${{uri}}index.xml =404;
+        }}
         location / {{ try_files $uri $uri/index.html =404; }}
     }}
 }}
@@ -164,6 +170,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def translate_path(self, path: str) -> str:
+        local = super().translate_path(path)
+        if path.split("?", 1)[0].endswith("/feed/"):
+            return os.path.join(local, "index.xml")
+        return local
+
+    def guess_type(self, path: str) -> str:
+        if path.endswith(os.sep + "index.xml") and os.sep + "feed" + os.sep in path:
+            return "application/rss+xml"
+        return super().guess_type(path)
 
     def send_head(self):  # type: ignore[no-untyped-def]
         if self.path.startswith("/wp-json/"):
@@ -226,6 +243,20 @@ class StdlibServer(_Server):
         self.httpd.shutdown()
         self.httpd.server_close()
         self._log.close()
+
+
+def open_for_server(site: Path) -> None:
+    """Let nginx's workers (another user) reach ``site``: mkdtemp folders are 0700.
+
+    Adds o+rx to the folders above ``site`` that this user owns, up to the temp root.
+    """
+    stop = {Path(tempfile.gettempdir()).resolve(), Path("/")}
+    for folder in [site.resolve(), *site.resolve().parents]:
+        if folder in stop:
+            break
+        info = folder.stat()
+        if info.st_uid == os.geteuid() and not info.st_mode & 0o001:
+            folder.chmod(info.st_mode | 0o005)
 
 
 def start_server(root: Path, workdir: Path, kind: str = "auto", port: int | None = None) -> _Server:

@@ -47,7 +47,7 @@ def serve_blog(workdir: Path, posts: int, server_kind: str = "auto") -> tuple[co
     port = common.free_port()
     site = workdir / f"site-{posts}"
     manifest = generate(site, posts=posts, base_url=f"http://127.0.0.1:{port}")
-    workdir.chmod(0o755)  # nginx workers run as another user; a mkdtemp folder is 0700
+    common.open_for_server(site)
     server = common.start_server(site, workdir / f"server-{posts}", kind=server_kind, port=port)
     return server, manifest
 

@@ -13,6 +13,8 @@ Output layout (a directory served as-is by a static server)::
     wp-sitemap.xml                  sitemap index
     wp-sitemap-posts-post-K.xml     at most 2,000 post URLs each
     index.html                      home page (captured markup)
+    feed/index.xml                  RSS2 post feed (10 newest, with slash:comments)
+    comments/feed/index.xml         RSS2 comment feed (10 newest comments)
     YYYY/MM/DD/slug/index.html      post page (newest comment page)
     YYYY/MM/DD/slug/comment-page-N/index.html
     wp-content/uploads/...          a handful of shared images
@@ -516,6 +518,77 @@ class Renderer:
                 + self._post_nav(prev, nxt) + self.template.tail)
 
 
+def _rfc822(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def _rss(base: str, self_path: str, title: str, items: list[str], built: datetime) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"\n'
+        '\txmlns:content="http://purl.org/rss/1.0/modules/content/"\n'
+        '\txmlns:wfw="http://wellformedweb.org/CommentAPI/"\n'
+        '\txmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+        '\txmlns:atom="http://www.w3.org/2005/Atom"\n'
+        '\txmlns:sy="http://purl.org/rss/1.0/modules/syndication/"\n'
+        '\txmlns:slash="http://purl.org/rss/1.0/modules/slash/"\n\t>\n\n<channel>\n'
+        f'\t<title>{_e(title)}</title>\n'
+        f'\t<atom:link href="{base}{self_path}" rel="self" type="application/rss+xml" />\n'
+        f'\t<link>{base}</link>\n\t<description>Routines, form notes and honest training logs</description>\n'
+        f'\t<lastBuildDate>{_rfc822(built)}</lastBuildDate>\n\t<language>en-US</language>\n'
+        '\t<generator>https://wordpress.org/?v=6.1.9</generator>\n'
+        + "".join(items) + "</channel>\n</rss>\n")
+
+
+def write_feeds(out: Path, renderer: Renderer, items: list[Post]) -> None:
+    """The post feed and the site-wide comment feed, as WordPress serves them (10 items)."""
+    base = renderer.base
+    newest = sorted(items, key=lambda post: post.published, reverse=True)[:10]
+    post_items = []
+    for post in newest:
+        url = renderer.url(post)
+        total = sum(thread.count() for thread in post.threads)
+        text = html.escape(post.body.split("</p>", 1)[0].removeprefix("<p>"), quote=False)
+        post_items.append(
+            f"\t<item>\n\t\t<title>{_e(post.title)}</title>\n\t\t<link>{url}</link>\n"
+            f"\t\t<comments>{url}#comments</comments>\n"
+            f"\t\t<dc:creator><![CDATA[{post.author[1]}]]></dc:creator>\n"
+            f"\t\t<pubDate>{_rfc822(post.published)}</pubDate>\n"
+            + "".join(f"\t\t<category><![CDATA[{c}]]></category>\n" for c in post.categories)
+            + f'\t\t<guid isPermaLink="false">{base}/?p={post.id}</guid>\n'
+            f"\t\t<description><![CDATA[{text}]]></description>\n"
+            f"\t\t<wfw:commentRss>{url}feed/</wfw:commentRss>\n"
+            f"\t\t<slash:comments>{total}</slash:comments>\n\t</item>\n")
+    built = newest[0].published if newest else datetime(2024, 1, 1, tzinfo=timezone.utc)
+    (out / "feed").mkdir()
+    (out / "feed" / "index.xml").write_text(
+        _rss(base, "/feed/", "Ironbark Training Journal", post_items, built), encoding="utf-8")
+    everything: list[tuple[datetime, Post, Comment, int]] = []
+    for post in items:
+        pages = comment_pages(post)
+        for number, thread in enumerate(post.threads):
+            stack = [thread]
+            while stack:
+                comment = stack.pop()
+                everything.append((comment.when, post, comment, number // COMMENTS_PER_PAGE + 1 if pages > 1 else 0))
+                stack.extend(comment.children)
+    everything.sort(key=lambda item: (item[0], item[2].id), reverse=True)
+    comment_items = []
+    for when, post, comment, page in everything[:10]:
+        url = renderer.url(post) + (f"comment-page-{page}/" if page else "")
+        comment_items.append(
+            f"\t<item>\n\t\t<title>Comment on {_e(post.title)} by {_e(comment.author)}</title>\n"
+            f"\t\t<link>{url}#comment-{comment.id}</link>\n"
+            f"\t\t<dc:creator><![CDATA[{comment.author}]]></dc:creator>\n"
+            f"\t\t<pubDate>{_rfc822(when)}</pubDate>\n"
+            f'\t\t<guid isPermaLink="false">{base}/?p={post.id}#comment-{comment.id}</guid>\n'
+            f"\t\t<description><![CDATA[{comment.text}]]></description>\n\t</item>\n")
+    built = everything[0][0] if everything else built
+    (out / "comments" / "feed").mkdir(parents=True)
+    (out / "comments" / "feed" / "index.xml").write_text(
+        _rss(base, "/comments/feed/", "Comments for Ironbark Training Journal", comment_items, built),
+        encoding="utf-8")
+
+
 def comment_pages(post: Post) -> int:
     return max(1, -(-len(post.threads) // COMMENTS_PER_PAGE))
 
@@ -565,6 +638,7 @@ def generate(out: Path, *, posts: int = 2000, seed: int = 10, base_url: str = "h
     index.append("</sitemapindex>\n")
     (out / "wp-sitemap.xml").write_text("".join(index), encoding="utf-8")
     (out / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}/wp-sitemap.xml\n", encoding="utf-8")
+    write_feeds(out, renderer, items)
     home = (SAMPLE / "index.html").read_text(encoding="utf-8").replace(SAMPLE_BASE, base)
     (out / "index.html").write_text(home, encoding="utf-8")
     images = 0
