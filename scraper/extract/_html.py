@@ -80,7 +80,12 @@ def _encoding(data: bytes, content_type: str) -> str:
 def _parser(encoding: str) -> etree.HTMLParser:
     parser = _PARSERS.get(encoding)
     if parser is None:
-        options = {"huge_tree": True, "remove_comments": True, "remove_pis": True}
+        options = {
+            "huge_tree": True,
+            "remove_comments": True,
+            "remove_pis": True,
+            "collect_ids": False,
+        }
         try:
             parser = etree.HTMLParser(encoding=encoding or None, **options)
         except LookupError:
@@ -92,7 +97,7 @@ def _parser(encoding: str) -> etree.HTMLParser:
 def parse_html(data: bytes, content_type: str = "") -> etree._Element:
     """Parse a whole page into an lxml tree (``huge_tree`` so deep threads stay nested)."""
     root = None
-    if data.strip():
+    if data and not (len(data) < 256 and data.isspace()):
         try:
             root = etree.fromstring(data, _parser(_encoding(data, content_type)))
         except (etree.ParserError, LookupError, ValueError):

@@ -1,23 +1,21 @@
-"""Index a parsed page in one pass: elements by class token, comment ids, links.
+"""Index a parsed page in one pass: elements by class token, links, times.
 
 XPath predicates on every element cost libxml2 about 0.2 µs per element per
-function call, and each extractor needs a dozen lookups, so the page is walked
-once here and every later lookup is a dict access. Imports lxml only.
+string function, and the post readers need a dozen lookups, so the page is
+walked once here and every later lookup is a dict access. Build the index
+after the comments are parsed and detached: they are most of a busy page's
+elements and none of the post's metadata. Imports lxml only.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from lxml import etree
 
-__all__ = ["PageIndex"]
+__all__ = ["WANTED", "PageIndex"]
 
-_COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
-_NONE: frozenset[str] = frozenset()
-
-# Every class token some extractor asks the index for.
+# Every class token a post reader asks the index for.
 WANTED = frozenset(
     {
         # post body, title, dates
@@ -35,19 +33,9 @@ WANTED = frozenset(
         "post-thumbnail", "wp-block-post-featured-image", "featured-media",
         "single-featured-image-header", "featured-image", "post-thumb-img-content",
         "wp-post-image", "post-password-form",
-        # comment parts
-        "comment-content", "wp-block-comment-content", "ast-comment-content", "comment-text",
-        "comment-entry", "comment_content", "fn", "wp-block-comment-author-name",
-        "comment-author-name", "comment-author", "comment-metadata",
-        "comment-meta", "commentmetadata", "wp-block-comment-date", "comment-date",
-        "comment-time", "comment-body", "reply", "comment-reply-link", "edit-link",
-        "comment-edit-link", "wp-block-comment-reply-link", "wp-block-comment-edit-link",
-        "says", "comment-awaiting-moderation", "ast-comment-edit-reply-wrap",
     }
 )  # fmt: skip
-
-
-_SPECIAL_TAGS = frozenset({"a", "time", "article", "form", "li", "div"})
+_SPECIAL_TAGS = frozenset({"a", "time", "article", "form"})
 
 
 class PageIndex:
@@ -55,30 +43,22 @@ class PageIndex:
 
     def __init__(self, root: etree._Element) -> None:
         self.root = root
-        self.order: dict[etree._Element, int] = {}
+        self.order: dict[etree._Element, int] = {}  # document position of indexed elements
         self.by_class: dict[str, list[etree._Element]] = {}
-        self.comments: list[tuple[etree._Element, str]] = []  # (element, remote id), doc order
         self.links_with_rel: list[etree._Element] = []
-        self.comment_page_links: list[str] = []
+        self.comment_page_links: list[str] = []  # hrefs with comment-page-N / cpage=N
         self.times: list[etree._Element] = []  # <time datetime>
         self.articles: list[etree._Element] = []
         self.password_forms: list[etree._Element] = []
-        # Elements with a wanted class or a <time datetime>, in document order, with
-        # their wanted class tokens and whether they are a <time datetime>.
-        self.marked: list[tuple[etree._Element, frozenset[str], bool]] = []
         self._walk(root)
 
     def _walk(self, root: etree._Element) -> None:
         """Visit every element once; the loop body is kept minimal on purpose."""
-        seen_comment_ids: set[str] = set()
         order = self.order
         by_class = self.by_class
-        marked = self.marked
         disjoint = WANTED.isdisjoint
         for seq, el in enumerate(root.iter()):
             tag = el.tag
-            cls = el.get("class")
-            is_time = False
             if tag in _SPECIAL_TAGS:
                 order[el] = seq
                 if tag == "a":
@@ -90,33 +70,20 @@ class PageIndex:
                 elif tag == "time":
                     if el.get("datetime"):
                         self.times.append(el)
-                        is_time = True
-                elif tag == "form":
-                    if "postpass" in (el.get("action") or ""):
-                        self.password_forms.append(el)
-                else:
-                    if tag == "article":
-                        self.articles.append(el)
-                    ident = el.get("id")
-                    if ident and "comment-" in ident:
-                        match = _COMMENT_ID.match(ident)
-                        if match and match.group(1) not in seen_comment_ids:
-                            seen_comment_ids.add(match.group(1))
-                            self.comments.append((el, match.group(1)))
+                elif tag == "article":
+                    self.articles.append(el)
+                elif "postpass" in (el.get("action") or ""):
+                    self.password_forms.append(el)
+            cls = el.get("class")
             if cls is not None:
                 tokens = cls.split()
                 if not disjoint(tokens):
-                    wanted = WANTED.intersection(tokens)
-                    for token in wanted:
+                    for token in WANTED.intersection(tokens):
                         if token in by_class:
                             by_class[token].append(el)
                         else:
                             by_class[token] = [el]
                     order[el] = seq
-                    marked.append((el, wanted, is_time))
-                    continue
-            if is_time:
-                marked.append((el, _NONE, True))
 
     def tagged(self, *tokens: str) -> list[etree._Element]:
         """Return elements carrying any of ``tokens``, in document order, once each."""

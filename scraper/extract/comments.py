@@ -6,8 +6,9 @@ themes, ``div#comment-N`` in ``style=div`` walkers (twentytwenty),
 ``li#li-comment-N`` around ``article#comment-N`` (twentyeleven, Astra).
 ``parent_remote_id`` and ``depth`` come from the nesting of those elements
 (no recursion, so any depth works), not from the ``depth-K`` class. The
-parts of a comment (author, time, content) are the descendants that belong to
-it and not to a nested reply. Imports lxml, scraper.records and sibling modules.
+parts of a comment (author, time, content) are its descendants before its
+first reply: every WordPress walker prints a comment's own markup before the
+list of its children. Imports lxml, scraper.records and sibling modules.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from lxml import etree
 
 from scraper.records import Comment, CommentPage
 
+import re
+
 from ._html import classes, drop, parse_html, squash, text_of
 from ._index import PageIndex
 from ._urls import absolute, document_base, strip_fragment
@@ -27,7 +30,11 @@ from .content import finish_many, serialize_body
 from .dates import parse_date, parse_loose_date
 from .pages import canonical_url, comment_page_urls
 
-__all__ = ["extract_comment_page", "parse_comments"]
+__all__ = ["Thread", "detach_comments", "extract_comment_page", "find_comments", "parse_comments"]
+
+_COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
+_COMMENT_CLASSES = frozenset({"comment", "pingback", "trackback"})
+_CONTAINER_TAGS = frozenset({"li", "div", "article"})
 
 _CONTENT = frozenset(
     {"comment-content", "wp-block-comment-content", "ast-comment-content", "comment-text",
@@ -49,6 +56,22 @@ _NOT_BODY = frozenset(
 _MODERATION = "comment-awaiting-moderation"
 _META_KEYS = frozenset(_META_RANK)
 _PART_CLASSES = _CONTENT | _AUTHOR | _AUTHOR_BOX | _META_KEYS | _BODY | _NOT_BODY
+# token -> the roles it gives the element that carries it
+_ROLES: dict[str, tuple[str, ...]] = {
+    token: tuple(
+        role
+        for role, tokens in (
+            ("content", _CONTENT),
+            ("author", _AUTHOR),
+            ("author_box", _AUTHOR_BOX),
+            ("meta", _META_KEYS),
+            ("body", _BODY),
+            ("junk", _NOT_BODY),
+        )
+        if token in tokens
+    )
+    for token in _PART_CLASSES
+}
 
 
 @dataclass
@@ -76,67 +99,101 @@ def _owner(el: etree._Element, containers: dict[etree._Element, str]) -> etree._
     return None
 
 
-class _Owners:
-    """Nearest-comment lookups with a cache on the ancestors walked through."""
+@dataclass(frozen=True)
+class Thread:
+    """The comments of one page and the comment-page links found inside them."""
 
-    def __init__(self, containers: dict[etree._Element, str]) -> None:
-        self._containers = containers
-        self._cache: dict[etree._Element, object] = {}
-
-    def of(self, el: etree._Element) -> etree._Element | None:
-        path = []
-        node = el.getparent()
-        owner = None
-        while node is not None:
-            if node in self._containers:
-                owner = node
-                break
-            cached = self._cache.get(node, _MISSING)
-            if cached is not _MISSING:
-                owner = cached if isinstance(cached, etree._Element) else None
-                break
-            path.append(node)
-            node = node.getparent()
-        for step in path:
-            self._cache[step] = owner
-        return owner
+    comments: tuple[Comment, ...]
+    page_links: tuple[str, ...]  # hrefs with comment-page-N / cpage=N (permalinks)
 
 
-_MISSING = object()
+def find_comments(root: etree._Element) -> list[tuple[etree._Element, str]]:
+    """Return (element, remote id) per comment: the outermost element per id, in page order.
 
-
-def _collect_parts(
-    index: PageIndex, containers: dict[etree._Element, str]
-) -> dict[etree._Element, _Parts]:
-    """Assign every part-looking element to the comment that owns it."""
-    parts = {el: _Parts() for el in containers}
-    owners = _Owners(containers)
-    for el, tokens, is_time in index.marked:
-        if not (is_time or not _PART_CLASSES.isdisjoint(tokens)) or el in containers:
+    An element counts when it is an ``<li>`` or carries WordPress's ``comment``,
+    ``pingback`` or ``trackback`` class, so ids in post bodies are left alone.
+    """
+    found: list[tuple[etree._Element, str]] = []
+    seen: set[str] = set()
+    for el in root.iter("li", "div", "article"):
+        ident = el.get("id")
+        if not ident or "comment-" not in ident:
             continue
-        owner = owners.of(el)
-        if owner is None:
+        match = _COMMENT_ID.match(ident)
+        if match is None or match.group(1) in seen:
             continue
-        slot = parts[owner]
-        if is_time and slot.time is None:
-            slot.time = el
-        if slot.content is None and not _CONTENT.isdisjoint(tokens):
-            slot.content = el
-        if slot.author is None and not _AUTHOR.isdisjoint(tokens):
-            slot.author = el
-        if slot.author_box is None and "comment-author" in tokens:
-            slot.author_box = el
-        if not _META_KEYS.isdisjoint(tokens):
-            rank = min(_META_RANK.get(token, 99) for token in tokens)
-            if rank < slot.meta_rank:
-                slot.meta, slot.meta_rank = el, rank
-        if slot.body is None and not _BODY.isdisjoint(tokens):
-            slot.body = el
-        if not _NOT_BODY.isdisjoint(tokens):
-            slot.junk.append(el)
-            if _MODERATION in tokens:
-                slot.moderated = True
-    return parts
+        if el.tag != "li" and _COMMENT_CLASSES.isdisjoint(classes(el)):
+            continue
+        seen.add(match.group(1))
+        found.append((el, match.group(1)))
+    return found
+
+
+def detach_comments(found: list[tuple[etree._Element, str]]) -> None:
+    """Remove the comment elements from their page (after parsing), keeping tail text."""
+    containers = dict(found)
+    for el, _rid in found:
+        if _owner(el, containers) is None:
+            drop(el)
+
+
+def _own_parts(
+    container: etree._Element, containers: dict[etree._Element, str], links: list[str]
+) -> _Parts:
+    """Classify the descendants of ``container`` up to its first reply.
+
+    Comment-page links met on the way (permalinks) are appended to ``links``.
+    """
+    slot = _Parts()
+    elements = container.iter()
+    next(elements)  # the container itself
+    for el in elements:
+        tag = el.tag
+        if tag in _CONTAINER_TAGS and el in containers:
+            break
+        if tag == "time":
+            if slot.time is None and el.get("datetime"):
+                slot.time = el
+        elif tag == "a":
+            href = el.get("href")
+            if href and ("comment-page-" in href or "cpage=" in href):
+                links.append(href)
+        cls = el.get("class")
+        if not cls:
+            continue
+        hits = _PART_CLASSES.intersection(cls.split())
+        if hits:
+            _assign(slot, el, hits)
+    return slot
+
+
+def _assign(slot: _Parts, el: etree._Element, hits: frozenset[str]) -> None:
+    """Record ``el`` in the roles its part classes (``hits``) give it."""
+    junk = False
+    for token in hits:
+        for role in _ROLES[token]:
+            if role == "content":
+                if slot.content is None:
+                    slot.content = el
+            elif role == "author":
+                if slot.author is None:
+                    slot.author = el
+            elif role == "author_box":
+                if slot.author_box is None:
+                    slot.author_box = el
+            elif role == "meta":
+                rank = _META_RANK[token]
+                if rank < slot.meta_rank:
+                    slot.meta, slot.meta_rank = el, rank
+            elif role == "body":
+                if slot.body is None:
+                    slot.body = el
+            else:
+                junk = True
+                if token == _MODERATION:
+                    slot.moderated = True
+    if junk:
+        slot.junk.append(el)
 
 
 def _author(parts: _Parts, base: str) -> tuple[str | None, str | None]:
@@ -190,16 +247,18 @@ def _body_element(
 
 
 def parse_comments(
-    root: etree._Element, page_url: str, index: PageIndex | None = None
-) -> tuple[Comment, ...]:
+    root: etree._Element,
+    page_url: str,
+    found: list[tuple[etree._Element, str]] | None = None,
+) -> Thread:
     """Return the comments on a parsed page, parents before replies, in page order.
 
-    Mutates the comment elements (reply links and meta are cut from bodies).
+    ``found`` is ``find_comments(root)`` when already known. Mutates the comment
+    elements (reply links and meta are cut from bodies).
     """
-    index = index if index is not None else PageIndex(root)
-    found = index.comments
+    found = find_comments(root) if found is None else found
     if not found:
-        return ()
+        return Thread(comments=(), page_links=())
     containers = dict(found)
     parent_of: dict[etree._Element, etree._Element | None] = {}
     depth: dict[etree._Element, int] = {}
@@ -207,7 +266,8 @@ def parse_comments(
         parent = _owner(el, containers)
         parent_of[el] = parent
         depth[el] = 1 if parent is None else depth[parent] + 1
-    parts = _collect_parts(index, containers)
+    links: list[str] = []
+    parts = {el: _own_parts(el, containers, links) for el, _rid in found}
     replies: dict[etree._Element, list[etree._Element]] = {el: [] for el, _rid in found}
     for el, parent in parent_of.items():
         if parent is not None:
@@ -235,7 +295,7 @@ def parse_comments(
     for fields, raw in drafts:
         html, text = next(bodies) if raw is not None else ("", "")
         comments.append(Comment(**fields, body_html=html, body_text=text))
-    return tuple(comments)
+    return Thread(comments=tuple(comments), page_links=tuple(links))
 
 
 def _draft(
@@ -286,10 +346,14 @@ def _draft(
 def extract_comment_page(html: bytes, url: str) -> CommentPage:
     """Parse one further comment page of a post (``/comment-page-N/`` or ``?cpage=N``)."""
     root = parse_html(html)
-    index = PageIndex(root)
+    found = find_comments(root)
+    thread = parse_comments(root, url, found)
+    detach_comments(found)
     post_url = canonical_url(root, url)
     return CommentPage(
         post_url=post_url,
-        comment_page_urls=comment_page_urls(index, url, post_url),
-        comments=parse_comments(root, url, index),
+        comments=thread.comments,
+        comment_page_urls=comment_page_urls(
+            PageIndex(root), url, post_url, thread=(thread.page_links, [rid for _e, rid in found])
+        ),
     )

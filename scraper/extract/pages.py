@@ -5,6 +5,8 @@ Imports lxml and sibling helpers only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lxml import etree
 
 from ._index import PageIndex
@@ -40,7 +42,13 @@ def canonical_url(root: etree._Element, page_url: str) -> str:
     return strip_comment_page(page_url)
 
 
-def comment_page_urls(index: PageIndex, page_url: str, post_url: str) -> tuple[str, ...]:
+def comment_page_urls(
+    index: PageIndex,
+    page_url: str,
+    post_url: str,
+    *,
+    thread: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> tuple[str, ...]:
     """Return absolute URLs of this post's other comment pages linked from the page.
 
     Links to other posts' comment pages (recent-comments widgets) and to the
@@ -48,13 +56,17 @@ def comment_page_urls(index: PageIndex, page_url: str, post_url: str) -> tuple[s
     this page's own comments link to (``comment-page-2/#comment-203`` when
     comment 203 is here): with "newest first", the bare post URL shows the
     last page. Order is first appearance, without duplicates.
+
+    ``thread`` is (comment-page links found inside the comments, ids of the
+    comments on this page), for pages whose comments were parsed and detached.
     """
     base = document_base(index.root, page_url)
     post = post_key(post_url)
-    here = {rid for _el, rid in index.comments}
+    thread_links, thread_ids = thread
+    here = set(thread_ids)
     own_numbers = {comment_page_number(page_url)}
     candidates: list[tuple[str, int]] = []
-    for href in index.comment_page_links:
+    for href in [*thread_links, *index.comment_page_links]:
         url = absolute(href, base)
         number = comment_page_number(url) if url and is_http(url) else None
         if url is None or number is None or post_key(url) != post:

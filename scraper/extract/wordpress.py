@@ -21,7 +21,7 @@ from scraper.records import ImageRef, Post
 from ._html import classes, first, head_meta, parse_html
 from ._index import PageIndex
 from ._urls import document_base
-from .comments import parse_comments
+from .comments import detach_comments, find_comments, parse_comments
 from .content import clean_body
 from .featured import find_featured
 from .pages import canonical_url, comment_page_urls
@@ -140,6 +140,11 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     single = is_single_post(root, route)
     if single is False:
         return None
+    # Comments first: parse them, then cut them out so the post readers never
+    # see them (they are most of a busy page and none of the post's metadata).
+    found = find_comments(root)
+    thread = parse_comments(root, url, found)
+    detach_comments(found)
     index = PageIndex(root)
     meta = head_meta(root)
     article = _main_article(index)
@@ -188,8 +193,10 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
         excerpt=excerpt,
         terms=terms,
         images=tuple(images),
-        comments=parse_comments(root, url, index),
-        comment_page_urls=comment_page_urls(index, url, post_url),
+        comments=thread.comments,
+        comment_page_urls=comment_page_urls(
+            index, url, post_url, thread=(thread.page_links, [rid for _el, rid in found])
+        ),
         is_protected=protected,
         source="html",
     )
