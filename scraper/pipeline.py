@@ -113,6 +113,7 @@ async def crawl_async(
     with store.ArchiveLock(db_path):
         db = store.open_db(db_path)
         try:
+            store.remove_partial_image_files(db_path.parent)
             base_url = site_root(seed_url)
             allowed = {host_key(base_url), *settings.image_hosts}
             async with Fetcher(settings, transport=transport, allowed_hosts=allowed,
@@ -141,6 +142,7 @@ class _SiteCrawl:
     images_tried: set[str] = field(default_factory=set)
     mode: str = ""
     _since: datetime | None = None
+    capture: store.CaptureLog = field(init=False)
 
     # ------------------------------------------------------------ top level
 
@@ -161,18 +163,23 @@ class _SiteCrawl:
             platform, name = "wordpress", None
         self.site_id = store.save_site(self.db, base_url=self.base_url, name=name, platform=platform)
         self.run_id = store.start_run(self.db, site_id=self.site_id, seed_url=self.seed_url)
+        self.capture = store.CaptureLog(self.db, run_id=self.run_id, site_id=self.site_id)
         status, message = "ok", None
         try:
             if home is not None:
                 self._record(home, kind="home")
             await self._crawl_posts(platform, home, known_api)
+            await self._download_images(None)  # images an interrupted earlier run left behind
         except ScraperError as exc:
             status, message = "failed", str(exc)
+            self.capture.flush()
             store.finish_run(self.db, self.run_id, self.counts, status=status, message=message)
             raise
         except BaseException as exc:
+            self.capture.flush()
             store.finish_run(self.db, self.run_id, self.counts, status="failed", message=f"interrupted ({type(exc).__name__})")
             raise
+        self.capture.flush()
         if self.counts.errors:
             status = "partial"
         with self.db.atomic():
@@ -225,10 +232,7 @@ class _SiteCrawl:
         elif fetched.error:
             self.counts.errors += 1
             log.warning("%s: %s", fetched.url, fetched.error)
-        with self.db.atomic():
-            store.log_fetch(self.db, self.run_id, fetched, kind=kind)
-            if keep and fetched.ok:
-                store.save_page(self.db, fetched, site_id=self.site_id, kind=kind)
+        self.capture.add(fetched, kind=kind, keep=keep)
         self._emit("fetched", url=fetched.url, status=fetched.status, kind=kind, error=fetched.error)
 
     async def _get(
@@ -253,6 +257,7 @@ class _SiteCrawl:
     def _save(
         self, post: Post, comments: list[Comment] | None, complete: bool, complete_types: set[str] | None = None
     ) -> store.PostSaveResult:
+        self.capture.flush()
         result = store.save_post(
             self.db,
             site_id=self.site_id,
@@ -669,11 +674,13 @@ class _SiteCrawl:
 
     # ------------------------------------------------------------ images
 
-    async def _download_images(self, post_ids: Iterable[int]) -> None:
+    async def _download_images(self, post_ids: Iterable[int] | None) -> None:
+        """Download pending images of ``post_ids``; None: every image of the site never tried yet."""
         if not self.settings.download_images:
             return
         store_root = self.db_path.parent
-        for url in list(store.images_pending(self.db, post_ids=post_ids)):
+        for url in list(store.images_pending(self.db, post_ids=post_ids, site_id=self.site_id,
+                                             untried_only=post_ids is None)):
             if url in self.images_tried:
                 continue
             self.images_tried.add(url)

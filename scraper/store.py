@@ -27,6 +27,7 @@ from scraper.records import Comment, Fetched, ImageFile, Post, Term
 
 __all__ = [
     "ArchiveLock",
+    "CaptureLog",
     "PostSaveResult",
     "RunCounts",
     "comment_path_segment",
@@ -35,6 +36,7 @@ __all__ = [
     "get_state",
     "image_path_for",
     "images_pending",
+    "remove_partial_image_files",
     "iso",
     "known_post",
     "log_fetch",
@@ -276,8 +278,16 @@ class RunCounts:
 
 
 def start_run(db: Database, *, site_id: int | None, seed_url: str) -> int:
-    """Insert a ``crawl_runs`` row in state 'running' and return its id."""
+    """Insert a ``crawl_runs`` row in state 'running' and return its id.
+
+    Call it holding the ``ArchiveLock``: any run still 'running' then belongs
+    to a crawler that died (killed, power cut), and is marked 'interrupted'.
+    """
     with db.atomic():
+        db.execute(
+            "update crawl_runs set status = 'interrupted', "
+            "message = coalesce(message, 'the crawler stopped before the run finished') where status = 'running'"
+        )
         table = db["crawl_runs"]
         table.insert({"site_id": site_id, "seed_url": seed_url, "started_at": now_iso(), "status": "running"})
         return int(table.last_pk)  # type: ignore[arg-type]
@@ -295,44 +305,82 @@ def finish_run(db: Database, run_id: int, counts: RunCounts, *, status: str, mes
         db["crawl_runs"].update(run_id, row)
 
 
+def _fetch_row(run_id: int, fetched: Fetched, kind: str) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "url": fetched.url,
+        "kind": kind,
+        "status": fetched.status,
+        "bytes": len(fetched.content),
+        "elapsed_ms": fetched.elapsed_ms,
+        "etag": fetched.etag,
+        "last_modified": fetched.last_modified,
+        "fetched_at": iso(fetched.fetched_at) or now_iso(),
+        "error": fetched.error,
+    }
+
+
+def _page_row(fetched: Fetched, site_id: int | None, kind: str) -> dict[str, Any]:
+    return {
+        "id": stable_id(fetched.url),
+        "url": fetched.url,
+        "site_id": site_id,
+        "kind": kind,
+        "fetched_at": iso(fetched.fetched_at) or now_iso(),
+        "status": fetched.status,
+        "content_type": fetched.content_type,
+        "etag": fetched.etag,
+        "last_modified": fetched.last_modified,
+        "body": zlib.compress(fetched.content, 3),
+        "sha256": hashlib.sha256(fetched.content).hexdigest(),
+    }
+
+
 def log_fetch(db: Database, run_id: int, fetched: Fetched, *, kind: str) -> None:
     """Append one HTTP exchange to ``fetches``."""
-    db["fetches"].insert(
-        {
-            "run_id": run_id,
-            "url": fetched.url,
-            "kind": kind,
-            "status": fetched.status,
-            "bytes": len(fetched.content),
-            "elapsed_ms": fetched.elapsed_ms,
-            "etag": fetched.etag,
-            "last_modified": fetched.last_modified,
-            "fetched_at": iso(fetched.fetched_at) or now_iso(),
-            "error": fetched.error,
-        }
-    )
+    db["fetches"].insert(_fetch_row(run_id, fetched, kind))
 
 
 def save_page(db: Database, fetched: Fetched, *, site_id: int | None, kind: str) -> None:
     """Keep the raw bytes of a fetched document (zlib) for offline re-extraction."""
     if fetched.not_modified or not fetched.content:
         return
-    db["pages"].upsert(
-        {
-            "id": stable_id(fetched.url),
-            "url": fetched.url,
-            "site_id": site_id,
-            "kind": kind,
-            "fetched_at": iso(fetched.fetched_at) or now_iso(),
-            "status": fetched.status,
-            "content_type": fetched.content_type,
-            "etag": fetched.etag,
-            "last_modified": fetched.last_modified,
-            "body": zlib.compress(fetched.content, 6),
-            "sha256": hashlib.sha256(fetched.content).hexdigest(),
-        },
-        pk="id",
-    )
+    db["pages"].upsert(_page_row(fetched, site_id, kind), pk="id")
+
+
+class CaptureLog:
+    """Fetch-log rows and raw pages of a run, written in batches.
+
+    ``add`` only buffers; ``flush`` writes everything buffered in one
+    transaction. The pipeline flushes before each post is saved, so a post's
+    raw pages are on disk no later than the post itself.
+    """
+
+    def __init__(self, db: Database, *, run_id: int, site_id: int | None) -> None:
+        self.db = db
+        self.run_id = run_id
+        self.site_id = site_id
+        self._fetches: list[dict[str, Any]] = []
+        self._pages: dict[int, dict[str, Any]] = {}
+
+    def add(self, fetched: Fetched, *, kind: str, keep: bool) -> None:
+        """Buffer one exchange; ``keep`` also buffers its raw bytes."""
+        self._fetches.append(_fetch_row(self.run_id, fetched, kind))
+        if keep and fetched.ok and not fetched.not_modified and fetched.content:
+            row = _page_row(fetched, self.site_id, kind)
+            self._pages[row["id"]] = row
+
+    def flush(self) -> None:
+        """Write what is buffered, in one transaction."""
+        if not self._fetches and not self._pages:
+            return
+        with self.db.atomic():
+            if self._fetches:
+                self.db["fetches"].insert_all(self._fetches, batch_size=500)
+            if self._pages:
+                self.db["pages"].upsert_all(list(self._pages.values()), pk="id", batch_size=100)
+        self._fetches = []
+        self._pages = {}
 
 
 def page_validators(db: Database, url: str) -> tuple[str | None, str | None]:
@@ -375,33 +423,38 @@ def known_post(db: Database, post_id: int) -> dict[str, Any] | None:
 
 def _save_terms(db: Database, site_id: int, post_id: int, terms: Iterable[Term]) -> None:
     db.execute("delete from post_terms where post_id = ?", [post_id])
+    term_rows = {}
     for term in terms:
         slug = term.slug or term.name.strip().lower().replace(" ", "-")
         term_id = stable_id(str(site_id), term.kind, slug)
-        db["terms"].upsert(
-            {"id": term_id, "site_id": site_id, "kind": term.kind, "name": term.name, "slug": slug},
-            pk="id",
+        term_rows[term_id] = {"id": term_id, "site_id": site_id, "kind": term.kind, "name": term.name, "slug": slug}
+    if term_rows:
+        db["terms"].upsert_all(list(term_rows.values()), pk="id")
+        db["post_terms"].insert_all(
+            [{"post_id": post_id, "term_id": term_id} for term_id in term_rows], ignore=True
         )
-        db["post_terms"].upsert({"post_id": post_id, "term_id": term_id}, pk=("post_id", "term_id"))
 
 
 def _save_images(db: Database, post_id: int, post: Post) -> None:
     db.execute("delete from post_images where post_id = ?", [post_id])
-    for ref in post.images:
-        image_id = stable_id(ref.url)
-        db.execute("insert or ignore into images (id, url) values (?, ?)", [image_id, ref.url])
-        db["post_images"].upsert(
+    if not post.images:
+        return
+    db["images"].insert_all([{"id": stable_id(ref.url), "url": ref.url} for ref in post.images], ignore=True)
+    db["post_images"].upsert_all(
+        [
             {
                 "post_id": post_id,
-                "image_id": image_id,
+                "image_id": stable_id(ref.url),
                 "position": ref.position,
                 "role": ref.role,
                 "alt": ref.alt,
                 "caption": ref.caption,
                 "heading": ref.heading,
-            },
-            pk=("post_id", "position"),
-        )
+            }
+            for ref in post.images
+        ],
+        pk=("post_id", "position"),
+    )
 
 
 def save_post(
@@ -635,21 +688,44 @@ def image_path_for(sha256: str, mime: str | None) -> str:
     return f"images/{sha256[:2]}/{sha256}.{extension}"
 
 
-def images_pending(db: Database, *, post_ids: Iterable[int] | None = None) -> Iterator[str]:
-    """Yield URLs of images referenced by posts but not downloaded yet."""
+def images_pending(
+    db: Database, *, post_ids: Iterable[int] | None = None, site_id: int | None = None, untried_only: bool = False
+) -> Iterator[str]:
+    """Yield URLs of images referenced by posts but not downloaded yet.
+
+    ``site_id`` limits them to one site's posts; ``untried_only`` skips images
+    whose download already failed (those carry an ``error``).
+    """
     sql = (
         "select distinct i.url from images i join post_images pi on pi.image_id = i.id "
         "where i.sha256 is null"
     )
     params: list[Any] = []
+    if untried_only:
+        sql += " and i.error is null"
+    if site_id is not None:
+        sql += " and pi.post_id in (select id from posts where site_id = ?)"
+        params.append(site_id)
     if post_ids is not None:
         ids = list(post_ids)
         if not ids:
             return
         sql += f" and pi.post_id in ({', '.join('?' for _ in ids)})"
-        params = ids
+        params += ids
     for row in db.execute(sql, params).fetchall():
         yield row[0]
+
+
+def remove_partial_image_files(store_root: Path) -> int:
+    """Delete temporary files a killed crawl left in the image store; returns how many.
+
+    Call it holding the ``ArchiveLock`` (no other crawl is writing images).
+    """
+    removed = 0
+    for partial in (store_root / "images").glob("*/.*.tmp"):
+        partial.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def save_image_file(db: Database, image: ImageFile, *, store_root: Path) -> bool:
