@@ -177,6 +177,7 @@ def _frame_name(frame: str) -> tuple[str, str]:
 def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
     """Turn py-spy raw (collapsed) stacks into self / inclusive shares."""
     self_time: Counter[str] = Counter()
+    lines: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     modules: Counter[str] = Counter()
     total = 0
@@ -199,9 +200,12 @@ def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
                 inclusive[key] += count
                 seen.add(key)
         # attribute the sample to the innermost scraper module on the stack, else to a library
-        for func, path in reversed(frames):
+        raw_frames = [f for f in stack.split(";") if f]
+        for (func, path), raw_frame in zip(reversed(frames), reversed(raw_frames)):
             if path.startswith("scraper/"):
                 top_module = path
+                line_no = raw_frame.rstrip(")").rpartition(":")[2]
+                lines[f"{path}:{line_no} {func}"] += count
                 break
         modules[top_module or _library(frames[-1][1])] += count
 
@@ -209,7 +213,7 @@ def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
         return [(name, 100.0 * n / total) for name, n in counter.most_common(top)] if total else []
 
     return {"samples": total, "self": share(self_time), "scraper_inclusive": share(inclusive),
-            "by_module": share(modules)}
+            "by_module": share(modules), "scraper_lines": share(lines)}
 
 
 def _library(path: str) -> str:

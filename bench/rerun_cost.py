@@ -85,12 +85,14 @@ def measure(*, posts: int, workdir: Path, images: bool = True, full_rerun: bool 
     db_dir.mkdir()
     db_path = db_dir / "archive.db"
     try:
+        startup = common.run_measured([*fitarchive_cmd(server.base_url, db_path, images=images)[:3], "--help"],
+                                      timeout=120, cwd=common.ROOT)
         first = crawl_and_count(server, db_path, images=images)
         log(f"run 1: {first['requests']} requests, {first['bytes'] / 1e6:.1f} MB, {first['wall_s']:.1f} s")
         second = crawl_and_count(server, db_path, images=images)
         log(f"run 2: {second['requests']} requests, {second['bytes'] / 1e6:.3f} MB, {second['wall_s']:.1f} s")
         results: dict[str, Any] = {"posts": posts, "server": server.kind, "images": images, "blog": manifest,
-                                   "run1": first, "run2": second}
+                                   "startup_s": startup.wall_s, "run1": first, "run2": second}
         results["run2_vs_run1"] = _ratios(second, first)
         if full_rerun:
             third = crawl_and_count(server, db_path, images=images, full=True)

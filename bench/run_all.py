@@ -187,13 +187,22 @@ def render(r: dict[str, Any]) -> str:
     if r.get("datasette"):
         d = r["datasette"]
         lines += ["", f"## Datasette at scale ({d['comments']:,} comments)", "",
-                  "From `bench/datasette_scale.py` (its own output, unedited):", "", "```",
-                  d["output"].strip() or d["stderr"].strip(), "```"]
+                  "From `bench/datasette_scale.py` (its summary, unedited):", "", "```",
+                  _scale_summary(d["output"]) or d["stderr"].strip(), "```"]
     lines += _status_section(r)
     lines += ["", "## Reproduce", "", "```", "make bench          # quick mode", "make bench FULL=1   # full mode",
               "```", "", "Each script also runs alone (`python bench/crawl_throughput.py --help`, "
               "`bench/rerun_cost.py`, `bench/extraction.py`, `bench/generate_blog.py`).", ""]
     return "\n".join(lines)
+
+
+def _scale_summary(output: str) -> str:
+    """The closing summary of datasette_scale.py's output (from its 'N comments, M MB' line)."""
+    lines = output.strip().splitlines()
+    for index, line in enumerate(lines):
+        if line.endswith("MB database") and "comments" in line:
+            return "\n".join(lines[index:])
+    return "\n".join(lines[-40:])
 
 
 def _profile_section(profile: dict[str, Any] | None) -> list[str]:
@@ -210,6 +219,9 @@ def _profile_section(profile: dict[str, Any] | None) -> list[str]:
     lines += [f"| `{name}` | {share:.1f}% |" for name, share in profile["self"][:12]]
     lines += ["", "| scraper function (inclusive) | share |", "| --- | --- |"]
     lines += [f"| `{name}` | {share:.1f}% |" for name, share in profile["scraper_inclusive"][:14]]
+    if profile.get("scraper_lines"):
+        lines += ["", "| innermost scraper line (with everything it calls) | share |", "| --- | --- |"]
+        lines += [f"| `{name}` | {share:.1f}% |" for name, share in profile["scraper_lines"][:15]]
     return lines
 
 
@@ -236,6 +248,9 @@ def _rerun_section(rr: dict[str, Any]) -> list[str]:
     kinds = second.get("archive", {}).get("fetch_kinds", {})
     if kinds:
         lines.append("What run 2 fetched: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ".")
+    if rr.get("startup_s") is not None:
+        lines.append(f"Starting the process alone (`python -m scraper --help`) takes {rr['startup_s']:.2f} s "
+                     "of that time.")
     if rr.get("run3_full"):
         full = rr["run3_vs_run1"]
         lines.append(f"The `--full` re-check: {full['requests_pct']:.1f}% of the requests, {full['bytes_pct']:.1f}% of "
@@ -262,6 +277,7 @@ def _extraction_section(ex: dict[str, Any]) -> list[str]:
     ranked = sorted(quality["extractors"].items(), key=lambda kv: -kv[1]["f1"])
     lines += [f"| {name} | {v['precision']:.3f} | {v['recall']:.3f} | **{v['f1']:.3f}** | {v['ms_per_page']:.1f} | "
               f"{v['failures']} |" for name, v in ranked]
+    lines += ["", "A crash (an exception on a page) scores 0 on that page."]
     return lines
 
 
