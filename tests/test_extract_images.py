@@ -220,3 +220,18 @@ def test_featured_image_outside_the_article_and_sidebar_thumbnails_ignored() -> 
     )
     assert all("box-squat" not in r.url for r in astra)  # latest-posts widget thumbnail
     assert [r.role for r in astra] == ["body", "body"]
+
+
+def test_plugin_gallery_thumbnails_link_to_their_originals() -> None:
+    body = (
+        '<div class="ngg-galleryoverview"><div class="ngg-gallery-thumbnail">'
+        '<a href="https://site.example/wp-content/gallery/meet/clean-and-jerk.jpg">'
+        '<img src="https://site.example/wp-content/gallery/meet/thumbs/thumbs_clean-and-jerk.jpg" '
+        'alt="Clean and jerk" width="240" height="160"></a></div></div>'
+    )
+    (ref,) = images(minimal(body))
+    assert (ref.url, ref.role, ref.alt) == (
+        "https://site.example/wp-content/gallery/meet/clean-and-jerk.jpg",
+        "gallery",
+        "Clean and jerk",
+    )

@@ -13,6 +13,7 @@ list of its children. Imports lxml, scraper.records and sibling modules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,8 +21,6 @@ from typing import Any
 from lxml import etree
 
 from scraper.records import Comment, CommentPage
-
-import re
 
 from ._html import classes, drop, parse_html, squash, text_of
 from ._index import PageIndex

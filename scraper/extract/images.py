@@ -44,6 +44,9 @@ _GALLERY_CLASSES = frozenset(
         "tiled-gallery",
         "wp-block-jetpack-tiled-gallery",
         "wp-block-jetpack-slideshow",
+        "ngg-galleryoverview",  # NextGEN Gallery
+        "envira-gallery-wrap",  # Envira Gallery
+        "foogallery",  # FooGallery
     }
 )
 _CAPTION_HOLDERS = frozenset(
@@ -76,11 +79,16 @@ def _int(value: str | None) -> int | None:
 
 
 def _base_name(url: str, *, strip_size: bool) -> str:
-    """Return the file name without extension and ``-scaled``; optionally one ``-WxH`` too."""
-    name = urlsplit(url).path.rpartition("/")[2]
+    """Return the file name without extension and ``-scaled``; optionally one ``-WxH`` too.
+
+    With ``strip_size``, NextGEN's ``thumbs/thumbs_`` prefix goes as well.
+    """
+    directory, _, name = urlsplit(url).path.rpartition("/")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     if strip_size:
         stem = _SIZE_SUFFIX.sub("", stem)
+        if directory.endswith("/thumbs"):
+            stem = stem.removeprefix("thumbs_")
     return _ORIGINAL_SUFFIX.sub("", stem).lower()
 
 
