@@ -13,8 +13,9 @@ Factories below build the common ones::
         crawl(db, server.url, settings)
         assert server.count("/faults/500/") == 2
 
-Every request is logged (``requests``, ``count``); ``delay_s`` slows every
-answer down (for tests that must interrupt a crawl mid-way). Nothing here
+Every request is logged (``requests``, ``count``) and handed to
+``on_request`` before it is answered; ``delay_s`` slows every answer down
+(for tests that must interrupt a crawl mid-way). Nothing here
 talks to anything but the client on loopback.
 """
 
@@ -163,6 +164,7 @@ class FaultServer:
         self.site_dir = site_dir
         self.capture_origin = (origin or sample_origin()).rstrip("/")
         self.delay_s = delay_s
+        self.on_request: Callable[[str], None] | None = None  # called with each path, in the server thread
         self.stopping = threading.Event()
         self.requests: list[Request] = []
         self.sitemap_paths: list[str] = []
@@ -265,6 +267,9 @@ class FaultServer:
     def _log(self, path: str) -> None:
         with self._lock:
             self.requests.append(Request(time.monotonic(), path))
+            hook = self.on_request
+        if hook is not None:
+            hook(path)
 
     def paths(self) -> list[str]:
         """Every requested path so far, in order."""
