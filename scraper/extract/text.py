@@ -29,10 +29,10 @@ _CELLS = frozenset({"td", "th"})
 # Markers from the Unicode private use area.
 _PARA, _LINE, _CELL = "\ue000", "\ue001", "\ue002"
 _PRE_NEWLINE, _PRE_SPACE = "\ue003", "\ue004"
-_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']+|"[^"]*"|'[^']*')*>""")
 _PRE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.DOTALL | re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
-_BREAKS = re.compile("[ \ue000\ue001]*[\ue000\ue001][ \ue000\ue001]*")
+_PARA_RUN = re.compile("\ue001*\ue000[\ue000\ue001]*")
+_LINE_RUN = re.compile("\ue001+")
 _CELL_RUN = re.compile(" ?\ue002[ \ue002]*")
 
 
@@ -52,18 +52,16 @@ def _protect(match: re.Match[str]) -> str:
     return f"{match.group(1)}{inner}{match.group(3)}"
 
 
-def _break(match: re.Match[str]) -> str:
-    return "\n\n" if _PARA in match.group(0) else "\n"
-
-
 def text_from_sanitized(html: str) -> str:
     """Return the plain text of HTML that ``sanitize_html`` produced."""
     if not html:
         return ""
     if "<pre" in html:
         html = _PRE.sub(_protect, html)
-    text = html_lib.unescape(_TAG.sub(_tag, html))
-    text = _BREAKS.sub(_break, _SPACES.sub(" ", text))
+    text = " ".join(html_lib.unescape(_TAG.sub(_tag, html)).split())
+    for marker in (_PARA, _LINE):  # whitespace is single spaces now
+        text = text.replace(f" {marker}", marker).replace(f"{marker} ", marker)
+    text = _LINE_RUN.sub("\n", _PARA_RUN.sub("\n\n", text))
     if _CELL in text:
         text = "\n".join(_CELL_RUN.sub(" | ", line).strip(" |") for line in text.split("\n"))
     text = "\n".join(line.strip() for line in text.split("\n"))
