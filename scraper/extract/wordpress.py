@@ -63,13 +63,13 @@ def _body_classes(root: etree._Element) -> set[str]:
     return classes(body) if body is not None else set()
 
 
-def is_single_post(root: etree._Element, route: tuple[str, str] | None = None) -> bool | None:
-    """True for a single post, False for anything else, None when the markup does not say.
+def is_single_post(root: etree._Element) -> bool | None:
+    """True for a single post, False for anything else, None when the markup does not say."""
+    return _classify(root, _rest_route(root))
 
-    ``route`` is the page's REST route (rest base, id) when already known.
-    """
+
+def _classify(root: etree._Element, route: tuple[str, str] | None) -> bool | None:
     tokens = _body_classes(root)
-    route = route if route is not None else _rest_route(root)
     if route is not None and route[0] != "posts":
         return False
     if tokens & _NOT_SINGLE or any(t.startswith("page-id-") for t in tokens):
@@ -137,7 +137,7 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     """
     root = parse_html(html, content_type)
     route = _rest_route(root)
-    single = is_single_post(root, route)
+    single = _classify(root, route)
     if single is False:
         return None
     # Comments first: parse them, then cut them out so the post readers never
