@@ -41,6 +41,7 @@ class Settings:
     recheck_comments_days: float = 30.0  # posts younger than this: comments every run
     full_recheck_days: float = 7.0  # older posts: comments at most this often
     recheck_all: bool = False  # re-fetch every post and thread, ignoring incremental state
+    parse_workers: int | None = None  # HTML parser processes; None: 1 for fast crawls on 2+ cores
 
     @property
     def full_user_agent(self) -> str:
@@ -79,6 +80,7 @@ _KEY_TYPES: dict[str, tuple[type, ...]] = {
     "recheck_comments_days": (int, float),
     "full_recheck_days": (int, float),
     "recheck_all": (bool,),
+    "parse_workers": (int,),
 }
 _ALIASES = {"delay": "delay_s", "timeout": "timeout_s"}
 

@@ -10,15 +10,21 @@ are logged in ``fetches`` and counted; the run goes on.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import functools
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import re
+import sqlite3
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import httpx
 from sqlite_utils import Database
@@ -56,6 +62,7 @@ __all__ = ["CrawlReport", "crawl", "crawl_async", "reextract"]
 log = logging.getLogger(__name__)
 
 Event = Callable[[str, dict[str, Any]], None]
+T = TypeVar("T")
 
 MAX_COMMENT_PAGES = 2000
 MAX_SITEMAPS = 500
@@ -120,6 +127,8 @@ async def crawl_async(
                                site_host=host_key(base_url)) as fetcher:
                 run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event)
                 return await run.run()
+        except sqlite3.OperationalError as exc:  # disk full, I/O error, read-only: stops the run
+            raise store.storage_error(db_path, exc) from None
         finally:
             db.close()
 
@@ -143,6 +152,7 @@ class _SiteCrawl:
     mode: str = ""
     _since: datetime | None = None
     capture: store.CaptureLog = field(init=False)
+    parser: concurrent.futures.Executor | None = None
 
     # ------------------------------------------------------------ top level
 
@@ -171,13 +181,10 @@ class _SiteCrawl:
             await self._crawl_posts(platform, home, known_api)
             await self._download_images(None)  # images an interrupted earlier run left behind
         except ScraperError as exc:
-            status, message = "failed", str(exc)
-            self.capture.flush()
-            store.finish_run(self.db, self.run_id, self.counts, status=status, message=message)
+            self._close_failed_run(str(exc))
             raise
         except BaseException as exc:
-            self.capture.flush()
-            store.finish_run(self.db, self.run_id, self.counts, status="failed", message=f"interrupted ({type(exc).__name__})")
+            self._close_failed_run(f"interrupted ({type(exc).__name__})")
             raise
         self.capture.flush()
         if self.counts.errors:
@@ -186,6 +193,21 @@ class _SiteCrawl:
             self.db["sites"].update(self.site_id, {"last_crawled_at": store.now_iso()})
         store.finish_run(self.db, self.run_id, self.counts, status=status, message=message)
         return CrawlReport(self.run_id, self.base_url, status, self.counts, self.mode, message)
+
+    async def _parse(self, extractor: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a pure extractor, in the parser process when there is one."""
+        if self.parser is None:
+            return extractor(*args, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.parser, functools.partial(extractor, *args, **kwargs))
+
+    def _close_failed_run(self, message: str) -> None:
+        """Record a failed run as far as the database still allows; never masks the failure."""
+        try:
+            self.capture.flush()
+            store.finish_run(self.db, self.run_id, self.counts, status="failed", message=message)
+        except sqlite3.Error as exc:  # e.g. the disk is still full; the next run marks it interrupted
+            log.warning("could not record the end of run %s: %s", self.run_id, exc)
 
     def _emit(self, event: str, **data: Any) -> None:
         if self.on_event is not None:
@@ -489,7 +511,7 @@ class _SiteCrawl:
                 continue
             try:
                 await self._archive_html_post(ref)
-            except ScraperError:
+            except (ScraperError, sqlite3.OperationalError):  # the archive itself failed: stop
                 raise
             except Exception as exc:  # one bad page must not stop the run
                 self.counts.errors += 1
@@ -635,7 +657,8 @@ class _SiteCrawl:
         post, problem = None, None
         if fetched.ok and not fetched.not_modified:
             try:
-                post = extract_post_page(fetched.content, fetched.final_url, content_type=fetched.content_type)
+                post = await self._parse(extract_post_page, fetched.content, fetched.final_url,
+                                         content_type=fetched.content_type)
             except ExtractError as exc:  # this page only; the run goes on
                 problem = str(exc)
             if post is None and problem is None and self.db.execute(
@@ -659,7 +682,7 @@ class _SiteCrawl:
             if not page.ok:
                 complete = False
                 continue
-            parsed = extract_comment_page(page.content, page.final_url)
+            parsed = await self._parse(extract_comment_page, page.content, page.final_url)
             for comment in parsed.comments:
                 comments.setdefault(comment.remote_id, comment)
             pending.extend(u for u in parsed.comment_page_urls if canonical_url(u) not in seen_pages)
@@ -709,6 +732,27 @@ class _SiteCrawl:
             )
             store.save_image_file(self.db, image, store_root=store_root)
             self.counts.images_new += 1
+
+
+@contextmanager
+def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | None]:
+    """A one-process pool for HTML extraction when a fast crawl can use a second core.
+
+    Polite crawls (the default delay) spend their time waiting, so they parse
+    in the event loop; ``parse_workers`` overrides the choice.
+    """
+    workers = settings.parse_workers
+    if workers is None:
+        fast = settings.delay_s < 0.05 and settings.concurrency >= 4
+        workers = 1 if fast and (os.cpu_count() or 1) > 1 else 0
+    if workers <= 0:
+        yield None
+        return
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _image_host_allowed(url: str, base_url: str, settings: Settings) -> bool:

@@ -49,6 +49,7 @@ __all__ = [
     "save_site",
     "set_state",
     "stable_id",
+    "storage_error",
     "start_run",
 ]
 
@@ -81,6 +82,33 @@ def content_hash(post: Post) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+_UPSERT_SQL: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
+
+
+def _upsert(db: Database, table: str, rows: list[dict[str, Any]], pk: tuple[str, ...] = ("id",)) -> None:
+    """Insert rows, updating the given columns of rows that already exist.
+
+    One ``INSERT ... ON CONFLICT DO UPDATE`` per row through ``executemany``:
+    the hot path of a crawl, where sqlite-utils' per-call table introspection
+    would cost more than the writes. Every row must have the same keys.
+    """
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    key = (table, columns, pk)
+    sql = _UPSERT_SQL.get(key)
+    if sql is None:
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in pk)
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        sql = (
+            f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
+            f'VALUES ({", ".join("?" for _ in columns)}) '
+            f'ON CONFLICT ({", ".join(pk)}) {action}'
+        )
+        _UPSERT_SQL[key] = sql
+    db.conn.executemany(sql, [tuple(row[c] for c in columns) for row in rows])
+
+
 def comment_path_segment(remote_id: str) -> str:
     """A sortable path segment: numeric ids zero-padded, others kept as they are."""
     return remote_id.zfill(12) if remote_id.isdigit() else remote_id
@@ -111,6 +139,8 @@ def _check_archive(db: Database, path: Path) -> None:
     try:
         result = db.execute("PRAGMA quick_check").fetchone()
         tables = set(db.table_names())
+    except sqlite3.OperationalError as exc:  # cannot read it now (full disk, I/O error, lock): not corrupt
+        raise _storage_error(path, exc) from None
     except sqlite3.DatabaseError as exc:
         raise SchemaError(f"{path}: corrupt database ({exc}); left untouched") from None
     if result is None or result[0] != "ok":
@@ -164,12 +194,27 @@ def open_db(path: Path | str, *, readonly: bool = False) -> Database:
     return db
 
 
+def storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
+    """The one-line error for a failed database write (DiskFullError when the disk is full)."""
+    return _storage_error(path, exc)
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        stats = os.statvfs(path.parent if str(path.parent) else ".")
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
 def _storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
     text = str(exc)
-    if "full" in text:
+    if "full" in text or ("disk i/o error" in text.lower() and _disk_nearly_full(path)):
         return DiskFullError(f"{path}: disk full while writing the archive; nothing was half-written")
     if "readonly" in text or "read-only" in text:
         return StorageError(f"{path}: database is read-only")
+    if "disk i/o error" in text.lower():
+        return StorageError(f"{path}: disk I/O error on the archive (is the disk full or failing?); left as it was")
     if "unable to open" in text:
         return StorageError(f"{path}: cannot open database ({text})")
     return StorageError(f"{path}: database error ({text})")
@@ -429,18 +474,21 @@ def _save_terms(db: Database, site_id: int, post_id: int, terms: Iterable[Term])
         term_id = stable_id(str(site_id), term.kind, slug)
         term_rows[term_id] = {"id": term_id, "site_id": site_id, "kind": term.kind, "name": term.name, "slug": slug}
     if term_rows:
-        db["terms"].upsert_all(list(term_rows.values()), pk="id")
-        db["post_terms"].insert_all(
-            [{"post_id": post_id, "term_id": term_id} for term_id in term_rows], ignore=True
-        )
+        _upsert(db, "terms", list(term_rows.values()))
+        _upsert(db, "post_terms", [{"post_id": post_id, "term_id": t} for t in term_rows], pk=("post_id", "term_id"))
 
 
 def _save_images(db: Database, post_id: int, post: Post) -> None:
     db.execute("delete from post_images where post_id = ?", [post_id])
     if not post.images:
         return
-    db["images"].insert_all([{"id": stable_id(ref.url), "url": ref.url} for ref in post.images], ignore=True)
-    db["post_images"].upsert_all(
+    db.conn.executemany(
+        "INSERT INTO images (id, url) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+        [(stable_id(ref.url), ref.url) for ref in post.images],
+    )
+    _upsert(
+        db,
+        "post_images",
         [
             {
                 "post_id": post_id,
@@ -487,17 +535,14 @@ def save_post(
             if post.author is not None:
                 author_key = post.author.remote_id or post.author.slug or post.author.name
                 author_id = stable_id(str(site_id), "author", author_key)
-                db["authors"].upsert(
-                    {
-                        "id": author_id,
-                        "site_id": site_id,
-                        "remote_id": post.author.remote_id,
-                        "name": post.author.name,
-                        "slug": post.author.slug,
-                        "url": post.author.url,
-                    },
-                    pk="id",
-                )
+                _upsert(db, "authors", [{
+                    "id": author_id,
+                    "site_id": site_id,
+                    "remote_id": post.author.remote_id,
+                    "name": post.author.name,
+                    "slug": post.author.slug,
+                    "url": post.author.url,
+                }])
             if previous is None:
                 status = "new"
             elif previous[0] != digest:
@@ -522,20 +567,17 @@ def save_post(
                 row.update(body_html=post.body_html, body_text=post.body_text, content_hash=digest)
             if previous is None:
                 row["first_seen_at"] = now
-            db["posts"].upsert(row, pk="id")
+            _upsert(db, "posts", [row])
             if status != "unchanged":
-                db["post_versions"].upsert(
-                    {
-                        "id": stable_id(str(post_id), digest),
-                        "post_id": post_id,
-                        "content_hash": digest,
-                        "title": post.title,
-                        "body_html": post.body_html,
-                        "modified_at": iso(post.modified_at),
-                        "captured_at": now,
-                    },
-                    pk="id",
-                )
+                _upsert(db, "post_versions", [{
+                    "id": stable_id(str(post_id), digest),
+                    "post_id": post_id,
+                    "content_hash": digest,
+                    "title": post.title,
+                    "body_html": post.body_html,
+                    "modified_at": iso(post.modified_at),
+                    "captured_at": now,
+                }])
             _save_terms(db, site_id, post_id, post.terms)
             _save_images(db, post_id, post)
             new = deleted = 0
@@ -572,17 +614,16 @@ def _save_comments(
     now: str,
     complete_types: Iterable[str] | None = None,
 ) -> tuple[int, int]:
-    stored = {
-        row[0]: (row[1], row[2], row[3], row[4])
+    stored_rows = {
+        row[0]: row
         for row in db.execute(
-            "select remote_id, path, depth, deleted_at, comment_type from comments where post_id = ?", [post_id]
+            "select remote_id, path, depth, deleted_at, comment_type, parent_id, author_name, author_url, "
+            "is_post_author, published_at, body_html, permalink from comments where post_id = ?",
+            [post_id],
         )
     }
-    stored_deleted = {
-        row[0] for row in db.execute(
-            "select remote_id from comments where post_id = ? and deleted_at is not null", [post_id]
-        )
-    }
+    stored = {remote: (row[1], row[2], row[3], row[4]) for remote, row in stored_rows.items()}
+    stored_deleted = {remote for remote, row in stored_rows.items() if row[3] is not None}
     by_remote = {comment.remote_id: comment for comment in comments}
     placed: dict[str, tuple[str, int]] = {}
 
@@ -641,11 +682,15 @@ def _save_comments(
         )
     # Parents first so the self-referencing foreign key is always satisfied.
     rows.sort(key=lambda row: (row["depth"], row["path"]))
-    for row in rows:
-        if row["remote_id"] not in stored:
-            row["first_seen_at"] = now
-    if rows:
-        db["comments"].upsert_all(rows, pk="id", batch_size=500)
+    fresh = [{**row, "first_seen_at": now} for row in rows if row["remote_id"] not in stored]
+    changed = [row for row in rows if row["remote_id"] in stored and _comment_differs(row, stored_rows[row["remote_id"]])]
+    seen_again = [
+        (now, row["id"]) for row in rows if row["remote_id"] in stored and not _comment_differs(row, stored_rows[row["remote_id"]])
+    ]
+    _upsert(db, "comments", fresh)
+    _upsert(db, "comments", changed)
+    if seen_again:
+        db.conn.executemany("update comments set last_seen_at = ? where id = ?", seen_again)
     deleted = 0
     if complete:
         types = set(complete_types) if complete_types is not None else None
@@ -668,6 +713,15 @@ def _save_comments(
         [live, now, post_id],
     )
     return new, deleted
+
+
+def _comment_differs(row: dict[str, Any], stored: tuple[Any, ...]) -> bool:
+    """True when a comment row differs from its stored copy in anything but times seen."""
+    return (
+        row["path"], row["depth"], row["deleted_at"], row["comment_type"], row["parent_id"], row["author_name"],
+        row["author_url"], row["is_post_author"], row["published_at"], row["body_html"], row["permalink"],
+    ) != (stored[1], stored[2], stored[3], stored[4], stored[5], stored[6], stored[7], stored[8], stored[9],
+          stored[10], stored[11])
 
 
 # ---------------------------------------------------------------- images
