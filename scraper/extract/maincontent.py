@@ -1,0 +1,762 @@
+"""Find the main content of an arbitrary article page (the post body, nothing else).
+
+``find_main_content(root)`` returns a new ``<div>`` holding a pruned copy of
+the part of the page that is the article: paragraphs, headings, lists,
+tables, quotes and figures, without navigation, share bars, related links,
+comment threads, newsletter boxes or the headline itself.
+
+How it decides, in three steps:
+
+1. *Strip*: elements that never hold article text (scripts, forms, hidden
+   elements, navigation landmarks, and containers whose class or id names
+   them as page furniture) are removed, unless removing one would take most
+   of the page's prose with it.
+2. *Choose a container*: every text block (an element holding running text)
+   scores by its length, its commas and how little of it is link text; the
+   score flows up to its ancestors with a falling share (the Readability
+   idea). Containers that the markup names as the article body
+   (``itemprop=articleBody``, ``e-content``, ``entry-content`` and the like)
+   get a bonus. The best container wins; siblings that carry prose of the
+   same kind join it.
+3. *Prune*: inside the container, blocks that read as furniture (mostly
+   links, a few words with no sentence punctuation among furniture, "share
+   this", bylines, the repeated headline) are dropped.
+
+Pure function over an lxml tree; the tree passed in is modified, so give it a
+tree you no longer need. Imports lxml and sibling helpers only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ._html import squash
+
+__all__ = ["ContentChoice", "find_main_content", "main_content_text"]
+
+# Elements that never hold article text.
+_DROP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "canvas", "object", "embed",
+        "button", "select", "option", "input", "textarea", "label", "dialog", "head", "link",
+        "meta", "map", "area", "frame", "frameset", "iframe",
+    }
+)  # fmt: skip
+# Landmarks of page chrome (dropped unless they hold most of the prose).
+_CHROME_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog",
+     "menu", "menubar", "toolbar"}
+)  # fmt: skip
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+        "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
+        "blockquote", "pre", "figure", "figcaption", "address", "hr", "br", "center", "details",
+        "summary", "body", "html", "header", "footer", "aside", "nav", "form", "fieldset",
+    }
+)  # fmt: skip
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+# Class/id words naming page furniture, and naming the article body.
+_NEGATIVE = re.compile(
+    r"(?:^|[-_ ])(?:comments?|commentlist|disqus|respond|reply|share|sharing|sharedaddy|social|"
+    r"socials|related|recommended|recommendations|more-stories|read-more|readmore|"
+    r"newsletter|subscribe|subscription|signup|sign-up|promo|promotion|advert|advertisement|"
+    r"advertising|ads?|ad-slot|adslot|dfp|gpt|sponsor|sponsored|outbrain|taboola|sidebar|"
+    r"widget|popup|modal|overlay|cookie|cookies|consent|gdpr|banner|breadcrumbs?|pagination|"
+    r"pager|paging|masthead|navbar|nav|navigation|menu|footer|header|topbar|toolbar|"
+    r"byline|dateline|author-bio|author-box|authorbox|about-author|bio|tags|tag-list|"
+    r"taglist|categories|meta|post-meta|entry-meta|article-meta|skip|print|hidden|"
+    r"trending|most-popular|popular|next-article|prev-article|jump|toc|table-of-contents|"
+    r"rating|reactions|follow|app-download|paywall|login|logout|account|search|"
+    r"caption-credit|credits?|copyright|disclaimer|video-player|playlist|carousel|"
+    r"slideshow|gallery-nav|teaser|teasers|rail|right-rail|left-rail|zergnet|inline-ad|"
+    r"newsletter-signup|email-signup|cta|call-to-action|donate|partner|partners|feedback|"
+    r"next|prev|previous)"
+    r"(?=$|[-_ \d])",
+    re.IGNORECASE,
+)
+_POSITIVE = re.compile(
+    r"(?:^|[-_ ])(?:article|articlebody|article-body|article-content|articlecontent|body|"
+    r"content|entry|entry-content|e-content|post|post-body|post-content|postcontent|"
+    r"story|story-body|storybody|main|main-content|text|blog|blog-post|single|prose|"
+    r"rich-text|richtext|gh-content|sqs-block-content|blog-item-content|page-content|"
+    r"article-text|articletext|news-text|hentry|h-entry)(?=$|[-_ \d])",
+    re.IGNORECASE,
+)
+# Attributes that name the article body outright.
+_BODY_MARKERS = (
+    ("itemprop", "articlebody"),
+    ("itemprop", "text"),
+    ("property", "articlebody"),
+    ("property", "schema:articlebody"),
+    ("data-testid", "article-body"),
+)
+_BODY_CLASSES = frozenset(
+    {
+        "e-content", "entry-content", "post-content", "post-body", "article-body",
+        "article-content", "articlebody", "story-body", "story-content", "gh-content",
+        "blog-item-content", "post-entry", "entry-body", "article__body", "article-text",
+        "articletext", "c-entry-content", "rich-text", "post__content", "article__content",
+        "content-body", "body-text", "post-text", "single-post-content", "blog-content",
+    }
+)  # fmt: skip
+_SENTENCE_END = re.compile(r"[.!?…:;\u3002\uff01\uff1f]['\"’”)\]]?\s*$")
+_COMMA = re.compile(r"[,\u060c\u3001\uff0c]")
+_FURNITURE_TEXT = re.compile(
+    r"^(?:advertisement|advertising|sponsored|share|share this|share this article|"
+    r"share on \w+|tweet|email|print|comments?|\d+ comments?|read more|continue reading|"
+    r"related|related articles|related posts|you may also like|recommended|more from .*|"
+    r"follow us.*|sign up.*|subscribe.*|click here.*|see also|loading.*|image|photo|"
+    r"skip to .*|back to top|top|next|previous|prev|home|menu|close|"
+    r"like this story\??.*|related stories|more stories|trending|most popular|"
+    r"story continues below.*|article continues below.*|scroll to continue.*|"
+    r"advert|tags:?|don'?t miss:?|must see:?|more:?|see more:?|read more:?|also read:?|"
+    r"read also:?|more on this:?|watch:?|listen:?|related:?|more news:?|latest news:?)$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:by|posted by|written by|words by|von|par|por|di|door|av)\s+\S.{0,80}$", re.IGNORECASE
+)
+_DATE_WORDS = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    r"june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|am|pm|a\.m|p\.m|utc|gmt|[a-z]?[cemp][sd]t|"
+    r"bst|cet|cest|ist|updated|published|posted|modified|last|on|at|and|by|\d+(?:st|nd|rd|th)?)\b",
+    re.IGNORECASE,
+)
+_DATE_SIGNAL = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    r"june|july|august|september|october|november|december)\b|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|"
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}",
+    re.IGNORECASE,
+)
+
+
+def _is_date_line(text: str) -> bool:
+    """True for a short line that is only a date/time stamp ("Updated at 1:23 p.m.")."""
+    if len(text) > 70 or not _DATE_SIGNAL.search(text):
+        return False
+    rest = _DATE_WORDS.sub(" ", text)
+    return not re.search(r"[^\W\d_]{2,}", rest)
+
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass
+class _Stats:
+    """Text measures of one element's subtree (lengths in characters)."""
+
+    text: int = 0  # all text
+    links: int = 0  # text inside <a>
+    own: int = 0  # text directly in the element or its inline children
+    commas: int = 0
+    paragraphs: int = 0  # text blocks of 25+ characters below
+    images: int = 0
+    lists: int = 0  # li below
+    headings: int = 0
+    score: float = 0.0  # content score received from text blocks below
+
+
+@dataclass
+class ContentChoice:
+    """The outcome of ``find_main_content``: the content and how it was chosen."""
+
+    element: etree._Element  # a new <div> holding the content
+    container: str  # a short description of the chosen container ("div.entry-content")
+    marked: bool = False  # the markup itself named the article body
+    removed: list[str] = field(default_factory=list)
+
+
+def _norm(text: str | None) -> str:
+    return _WS.sub(" ", text).strip() if text else ""
+
+
+def _attr_words(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def _class_weight(el: etree._Element) -> int:
+    """Positive for names of the article body, negative for page furniture."""
+    words = _attr_words(el)
+    if not words:
+        return 0
+    weight = 0
+    if _NEGATIVE.search(words):
+        weight -= 25
+    if _POSITIVE.search(words):
+        weight += 25
+    return weight
+
+
+def _is_marked_body(el: etree._Element) -> bool:
+    for attr, value in _BODY_MARKERS:
+        if (el.get(attr) or "").lower() == value:
+            return True
+    cls = el.get("class")
+    if cls and not _BODY_CLASSES.isdisjoint(cls.lower().split()):
+        return True
+    return False
+
+
+def _hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = el.get("style")
+    if style:
+        compact = style.replace(" ", "").lower()
+        if "display:none" in compact or "visibility:hidden" in compact:
+            return True
+    return False
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove ``el`` but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _length(text: str | None) -> int:
+    """Length of ``text`` with whitespace runs counted as one space, ends stripped."""
+    if not text:
+        return 0
+    words = text.split()
+    return sum(map(len, words)) + len(words) - 1 if words else 0
+
+
+def _measure(root: etree._Element) -> dict[etree._Element, _Stats]:
+    """Compute text measures for every element, bottom-up, in one walk."""
+    stats: dict[etree._Element, _Stats] = {}
+    block_tags = _BLOCK_TAGS
+    comma = _COMMA.findall
+    for el in _postorder(root):
+        s = _Stats()
+        raw = el.text
+        own = _length(raw)
+        text = own
+        commas = len(comma(raw)) if raw else 0
+        for child in el:
+            cs = stats.get(child)
+            tail_raw = child.tail
+            if cs is not None:
+                text += cs.text
+                s.links += cs.links
+                commas += cs.commas
+                s.paragraphs += cs.paragraphs
+                s.images += cs.images
+                s.lists += cs.lists
+                s.headings += cs.headings
+                if child.tag not in block_tags:
+                    own += cs.text
+            if tail_raw:
+                tail = _length(tail_raw)
+                commas += len(comma(tail_raw))
+                text += tail
+                own += tail
+        tag = el.tag
+        if tag == "a":
+            s.links = text
+        elif tag == "img":
+            s.images += 1
+        elif tag == "li":
+            s.lists += 1
+        elif tag in _HEADINGS:
+            s.headings += 1
+        s.text, s.own, s.commas = text, own, commas
+        if own >= 25 and tag in block_tags and tag not in _HEADINGS:
+            s.paragraphs += 1
+        stats[el] = s
+    return stats
+
+
+def _postorder(root: etree._Element) -> Iterable[etree._Element]:
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        el, done = stack.pop()
+        if done:
+            yield el
+            continue
+        stack.append((el, True))
+        for child in reversed(el):
+            if isinstance(child.tag, str):
+                stack.append((child, False))
+
+
+def _card_like(el: etree._Element) -> bool:
+    """True for a teaser card: a linked heading, or an <article> with a link."""
+    if not isinstance(el.tag, str):
+        return False
+    for heading in el.iter("h2", "h3", "h4", "h5", "h6"):
+        if heading.find(".//a[@href]") is not None or (
+            heading.getparent() is not None and heading.getparent().tag == "a"
+        ):
+            return True
+    if el.tag == "article" or (len(el) == 1 and el[0].tag == "article"):
+        return el.find(".//a[@href]") is not None
+    return False
+
+
+def _teaser_lists(body: etree._Element, stats: dict[etree._Element, _Stats]) -> list[etree._Element]:
+    """Return lists of teaser cards (related, more-in, popular stories)."""
+    found: list[etree._Element] = []
+    for el, s in stats.items():
+        if len(el) < 3 or s.text == 0:
+            continue
+        children = [c for c in el if c in stats and stats[c].text]
+        if len(children) < 3:
+            continue
+        cards = [c for c in children if stats[c].text < 700 and _card_like(c)]
+        if len(cards) >= 3 and len(cards) >= 0.6 * len(children):
+            found.append(el)
+    return found
+
+
+def _strip(body: etree._Element) -> None:
+    """Remove elements that never hold article text; keep prose-heavy chrome."""
+    doomed: list[etree._Element] = []
+    for el in body.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            doomed.append(el)
+            continue
+        if tag in _DROP_TAGS or _hidden(el):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            _remove(el)
+    stats = _measure(body)
+    total = max(1, _prose(stats, body))
+    teasers = _teaser_lists(body, stats)
+    protected: set[etree._Element] = set()
+    for el in stats:
+        if _is_marked_body(el):
+            protected.add(el)
+            protected.update(el.iterancestors())
+    chrome: list[etree._Element] = list(teasers)
+    teaser_set = set(chrome)
+    for el in stats:
+        if el is body:
+            continue
+        tag = el.tag
+        role = el.get("role")
+        if tag in _CHROME_TAGS or (role and role.lower() in _CHROME_ROLES):
+            chrome.append(el)
+        elif el.get("class") or el.get("id"):
+            words = _attr_words(el)
+            if _NEGATIVE.search(words) and not _POSITIVE.search(words):
+                chrome.append(el)
+    removed: set[etree._Element] = set()
+    for el in chrome:
+        if el in protected or el in removed:
+            continue
+        if any(a in removed for a in el.iterancestors()):
+            continue
+        # Never strip what holds a large part of the prose (the page's <form>
+        # wrapper, a theme that calls the article "post-meta").
+        prose = _prose(stats, el)
+        if el in teaser_set:
+            keep = total - prose < 300
+        else:
+            keep = prose > 0.4 * total
+        if keep:
+            continue
+        removed.add(el)
+        _remove(el)
+
+
+def _attached(el: etree._Element, root: etree._Element) -> bool:
+    node: etree._Element | None = el
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _prose(stats: dict[etree._Element, _Stats], el: etree._Element) -> int:
+    s = stats.get(el)
+    return max(0, s.text - s.links) if s else 0
+
+
+def _block_score(s: _Stats) -> float:
+    """Content score of one text block (Readability's, softened for link text)."""
+    if s.own < 25:
+        return 0.0
+    link_share = min(1.0, s.links / s.text) if s.text else 0.0
+    return (1.0 + s.commas + min(s.own / 100.0, 3.0)) * (1.0 - link_share)
+
+
+def _score_tree(body: etree._Element, stats: dict[etree._Element, _Stats]) -> None:
+    """Give every text block's score to its ancestors, with a falling share.
+
+    The share falls only at ancestors that add text of their own: wrappers
+    around a single paragraph (``div.card > div.card-content > p``) pass it on
+    undiminished. A block with element children and text of its own (text
+    split by ``<br>``) keeps the first share itself.
+    """
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS or el.tag in _HEADINGS:
+            continue
+        s = stats.get(el)
+        if s is None:
+            continue
+        score = _block_score(s)
+        if score <= 0:
+            continue
+        mixed = s.own < s.text - 10 and any(
+            isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el
+        )
+        node = el if mixed else el.getparent()
+        level = 0
+        previous = s.own if mixed else s.text
+        while node is not None and level < 6:
+            ns = stats.get(node)
+            if ns is None:
+                break
+            if ns.text > previous + 40:
+                level += 1 if node is not el else 0
+            divider = 1 if level <= 1 else 2 if level == 2 else (level - 1) * 3
+            ns.score += score / divider
+            previous = ns.text
+            if level == 0:
+                level = 1
+            node = node.getparent()
+
+
+def _candidate_value(el: etree._Element, s: _Stats) -> float:
+    link_share = min(1.0, s.links / s.text) if s.text else 1.0
+    factor = {"article": 1.15, "main": 1.05, "body": 0.7, "html": 0.5, "ul": 0.8, "ol": 0.8,
+              "li": 0.8, "dl": 0.8, "form": 0.9}.get(el.tag, 1.0)  # fmt: skip
+    weight = _class_weight(el)
+    if weight > 0:
+        factor *= 1.25
+    elif weight < 0:
+        factor *= 0.6
+    if _is_marked_body(el):
+        factor *= 1.5
+    return s.score * factor * (1.0 - link_share)
+
+
+def _describe(el: etree._Element) -> str:
+    cls = (el.get("class") or "").split()
+    ident = el.get("id")
+    return el.tag + (f"#{ident}" if ident else "") + (f".{cls[0]}" if cls else "")
+
+
+def _pick_container(
+    body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> tuple[etree._Element, bool]:
+    """Return the element most likely to hold the article, and whether markup named it."""
+    best: etree._Element | None = None
+    best_value = 0.0
+    for el, s in stats.items():
+        if s.score <= 0:
+            continue
+        value = _candidate_value(el, s)
+        if best is None or value > best_value:
+            best, best_value = el, value
+    if best is None:
+        return body, False
+    # A container named as the article body that holds the winner's prose wins.
+    marked = [el for el in best.iterancestors() if _is_marked_body(el)]
+    if marked:
+        outer = marked[-1] if len(marked) == 1 else marked[0]
+        if stats[outer].text < 3 * max(1, stats[best].text):
+            best = outer
+    elif not _is_marked_body(best):
+        inner = [el for el in best.iter() if el is not best and _is_marked_body(el)]
+        if inner:
+            candidate = max(inner, key=lambda el: _prose(stats, el))
+            if _prose(stats, candidate) > 0.6 * _prose(stats, best):
+                best = candidate
+    # Climb while the parent holds the winner's prose plus comparable prose
+    # split into sibling blocks (articles interrupted by ads or figures).
+    best = _climb(best, stats)
+    return best, _is_marked_body(best)
+
+
+def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._Element:
+    """Climb to ancestors that add prose of the same article (chunks split by ads).
+
+    Wrappers that add no text are climbed through for free; at most three
+    ancestors that add text are taken.
+    """
+    chosen = best
+    node = best
+    steps = 0
+    while steps < 3:
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        if _prose(stats, parent) <= _prose(stats, node) + 40:
+            node = parent
+            continue
+        ns = stats[node]
+        sibling_prose = 0
+        for sib in parent:
+            if sib is node or not isinstance(sib.tag, str):
+                continue
+            ss = stats.get(sib)
+            if ss is None or not ss.paragraphs or _class_weight(sib) < 0:
+                continue
+            if ss.text and ss.links / ss.text < 0.25:
+                sibling_prose += ss.text - ss.links
+        if sibling_prose <= 0.3 * (ns.text - ns.links):
+            break
+        node = chosen = parent
+        steps += 1
+    return chosen
+
+
+def _is_furniture_block(el: etree._Element, s: _Stats, title: str | None) -> bool:
+    text = _norm("".join(el.itertext()))
+    if not text:
+        return el.tag not in ("img", "figure", "picture", "br", "hr", "video", "audio") and (
+            s.images == 0
+        )
+    if title and el.tag in _HEADINGS and text.lower() == title.lower():
+        return True
+    if _FURNITURE_TEXT.match(text):
+        return True
+    if len(text) < 120 and (_BYLINE.match(text) or _is_date_line(text)):
+        return True
+    return False
+
+
+def _prune(container: etree._Element, title: str | None, removed: list[str]) -> None:
+    """Drop furniture inside the chosen container (Readability's conditional cleaning)."""
+    stats = _measure(container)
+    total = max(1, _prose(stats, container))
+    doomed: list[etree._Element] = []
+    for el in container.iter():
+        if el is container or not isinstance(el.tag, str):
+            continue
+        s = stats.get(el)
+        if s is None:
+            continue
+        tag = el.tag
+        if tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption",
+                   "span", "a", "strong", "em", "b", "time", "div", "section"):  # fmt: skip
+            if s.paragraphs <= 1 and s.headings <= 1 and _is_furniture_block(el, s, title):
+                doomed.append(el)
+                continue
+        if tag == "p":
+            if s.text and s.links > 0.8 * s.text and s.text < 200 and s.commas < 2:
+                doomed.append(el)
+            elif s.text and s.links > 0.65 * s.text and len(el.findall(".//a")) >= 2:
+                doomed.append(el)
+        elif tag in ("ul", "ol", "div", "section", "table", "dl", "aside", "figure"):
+            if _prose(stats, el) < 0.3 * total and _conditionally_furniture(el, s):
+                doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None and _attached(el, container):
+            removed.append(_describe(el))
+            _remove(el)
+    _drop_orphan_headings(container, removed)
+
+
+def _drop_orphan_headings(container: etree._Element, removed: list[str]) -> None:
+    """Drop headings that introduce nothing: last in the content, or followed by a heading."""
+    blocks = [
+        el for el in container.iter()
+        if isinstance(el.tag, str) and (el.tag in _HEADINGS or (
+            el.tag in _BLOCK_TAGS and _norm(el.text)) or el.tag in ("img", "li", "table"))
+    ]
+    for index in range(len(blocks) - 1, -1, -1):
+        el = blocks[index]
+        if el.tag not in _HEADINGS:
+            break
+        removed.append(_describe(el))
+        _remove(el)
+
+
+def _conditionally_furniture(el: etree._Element, s: _Stats) -> bool:
+    weight = _class_weight(el)
+    if weight < 0 and not _is_marked_body(el):
+        return True
+    if s.text == 0:
+        return s.images == 0 and el.tag not in ("figure", "p")
+    link_share = s.links / s.text
+    if s.commas >= 10:
+        return False
+    prose = s.text - s.links
+    if el.tag in ("ul", "ol"):
+        # A list of links (related stories, tag clouds) versus a list of points.
+        return link_share > 0.8 or (link_share > 0.6 and s.lists >= 2)
+    if el.tag == "figure":
+        return False
+    if link_share > 0.5 and s.text < 600:
+        return True
+    if weight < 25 and link_share > 0.33 and s.paragraphs < 2 and prose < 200:
+        return True
+    if s.images > 2 and s.paragraphs == 0 and prose < 100:
+        return True
+    return False
+
+
+_TITLE_SPLIT = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022:-]+\s+|\s+::\s+")
+_LETTERS = re.compile(r"\w+")
+
+
+def _title_key(text: str) -> str:
+    return " ".join(_LETTERS.findall(text.lower()))
+
+
+def page_titles(root: etree._Element) -> list[str]:
+    """Return what the page says its title is: og:title, twitter:title, <title> parts."""
+    found: list[str] = []
+    head = root.find("head")
+    if head is not None:
+        for meta in head.iter("meta"):
+            key = (meta.get("property") or meta.get("name") or "").lower()
+            if key in ("og:title", "twitter:title", "title", "headline", "sailthru.title"):
+                value = _norm(meta.get("content"))
+                if value:
+                    found.append(value)
+        title = head.find("title")
+        if title is not None:
+            text = _norm("".join(title.itertext()))
+            if text:
+                found.append(text)
+                found.extend(part for part in _TITLE_SPLIT.split(text) if len(part) > 15)
+    return found
+
+
+def _title_heading(container: etree._Element, titles: list[str]) -> etree._Element | None:
+    """Return the heading in ``container`` that repeats the page title, if any."""
+    keys = {_title_key(t) for t in titles if t}
+    keys.discard("")
+    if not keys:
+        return None
+    for el in container.iter("h1", "h2", "h3"):
+        key = _title_key("".join(el.itertext()))
+        if len(key) < 8:
+            continue
+        for wanted in keys:
+            if key == wanted or (len(key) > 20 and (key in wanted or wanted in key)):
+                return el
+    return None
+
+
+def _trim_header(container: etree._Element, heading: etree._Element, removed: list[str]) -> None:
+    """Drop the title heading and the short header blocks before it (kicker, date)."""
+    before: list[etree._Element] = []
+    prose = 0
+    for el in container.iter():
+        if el is heading:
+            break
+        if not isinstance(el.tag, str) or el is container:
+            continue
+        if any(a is heading for a in el.iterdescendants()):
+            continue
+        before.append(el)
+    top = [
+        el
+        for el in before
+        if el.getparent() is not None and not any(a in before for a in el.iterancestors())
+    ]
+    for el in top:
+        prose += len(_norm("".join(el.itertext())))
+    if prose < 400:
+        for el in top:
+            if el.getparent() is not None and el.tag not in ("figure", "img", "picture"):
+                removed.append(_describe(el))
+                _remove(el)
+    removed.append(_describe(heading))
+    _remove(heading)
+
+
+def find_main_content(root: etree._Element, *, title: str | None = None) -> ContentChoice | None:
+    """Return the article content of the page ``root`` as a new ``<div>``, or None.
+
+    ``title`` is the post title when known; a heading repeating it is dropped.
+    None means the page has no recognisable block of prose. ``root`` is
+    modified.
+    """
+    titles = ([title] if title else []) + page_titles(root)
+    body = root.find("body")
+    if body is None:
+        body = root
+    _strip(body)
+    stats = _measure(body)
+    _score_tree(body, stats)
+    container, marked = _pick_container(body, stats)
+    if stats[container].text == 0:
+        return None
+    removed: list[str] = []
+    description = _describe(container)
+    heading = _title_heading(container, titles)
+    if heading is not None:
+        _trim_header(container, heading, removed)
+    _prune(container, title, removed)
+    holder = etree.Element("div")
+    if container.tag in ("body", "html"):
+        holder.text = container.text
+        for child in list(container):
+            holder.append(child)
+    else:
+        container.tail = None
+        holder.append(container)
+    return ContentChoice(element=holder, container=description, marked=marked, removed=removed)
+
+
+def main_content_text(root: etree._Element, *, title: str | None = None) -> str:
+    """Return the prose of ``find_main_content``: its text without image captions."""
+    choice = find_main_content(root, title=title)
+    if choice is None:
+        return ""
+    return render_text(choice.element, captions=False)
+
+
+_CAPTION_WORDS = re.compile(
+    r"(?:^|[-_ ])(?:caption|credit|credits|wp-caption-text)(?=$|[-_ ])", re.I
+)
+
+
+def _is_caption(el: etree._Element) -> bool:
+    if el.tag == "figcaption":
+        return True
+    words = _attr_words(el)
+    return bool(words) and bool(_CAPTION_WORDS.search(words))
+
+
+def render_text(el: etree._Element, *, captions: bool = True) -> str:
+    """Render an element tree as text, one line per block.
+
+    ``captions`` False leaves out figure captions and photo credits.
+    """
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        block = node.tag in _BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and (captions or not _is_caption(child)):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(el)
+    lines = (squash(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
