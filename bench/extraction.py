@@ -75,7 +75,8 @@ def fitarchive_generic() -> tuple[str, Callable[[bytes, str], str], bool]:
     """The generic extractor if scraper.extract has one, else extract_post_page (pending)."""
     import scraper.extract as extract
 
-    for name in GENERIC_NAMES:
+    exported = [n for n in getattr(extract, "__all__", []) if re.fullmatch(r"extract_(generic|article)\w*", n)]
+    for name in [*GENERIC_NAMES, *exported]:
         func = getattr(extract, name, None)
         if callable(func):
             def run(html: bytes, url: str, _f: Any = func) -> str:
