@@ -214,7 +214,7 @@ def _storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
     if "readonly" in text or "read-only" in text:
         return StorageError(f"{path}: database is read-only")
     if "disk i/o error" in text.lower():
-        return StorageError(f"{path}: disk I/O error on the archive (is the disk full or failing?); left as it was")
+        return StorageError(f"{path}: disk I/O error on the archive (is the disk full or failing?); nothing was half-written")
     if "unable to open" in text:
         return StorageError(f"{path}: cannot open database ({text})")
     return StorageError(f"{path}: database error ({text})")

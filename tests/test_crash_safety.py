@@ -14,22 +14,25 @@ from __future__ import annotations
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from faults.helpers import (
     CONTENT_TABLES,
     image_store_files,
     integrity_check,
     orphan_rows,
     query,
+    rows_by_key,
     snapshot,
 )
 from faults.server import FaultServer
@@ -87,9 +90,7 @@ def kill_plan(rng: random.Random) -> list[KillPoint]:
     for phase in phases[:ROUNDS]:
         if phase == "any":
             plan.append(KillPoint(phase, rng.randint(1, 12)))
-        elif phase == "post":
-            plan.append(KillPoint(phase, rng.randint(1, 3)))
-        elif phase == "image":
+        elif phase == "post" or phase == "image":
             plan.append(KillPoint(phase, rng.randint(1, 3)))
         else:
             plan.append(KillPoint(phase, rng.randint(1, 3), rng.uniform(0.02, 0.12)))
@@ -232,3 +233,97 @@ def test_stale_partial_image_files_are_removed_by_the_next_crawl(
     done = run_crawl(server.url, db)
     assert done.returncode == 0, done.stderr
     assert not partial.exists()
+
+
+# ---------------------------------------------------------------- a full disk
+
+
+@contextmanager
+def small_filesystem(path: Path, size: str) -> Iterator[bool]:
+    """Mount a tmpfs of ``size`` at ``path``; yields False when this process may not mount."""
+    path.mkdir(parents=True, exist_ok=True)
+    mounted = (
+        os.geteuid() == 0
+        and shutil.which("mount") is not None
+        and subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                           capture_output=True, check=False).returncode == 0
+    )
+    try:
+        yield mounted
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(path)], capture_output=True, check=False)
+
+
+def _fill(path: Path, leave: int) -> Path:
+    stats = os.statvfs(path)
+    filler = path / "filler"
+    with filler.open("wb") as handle:
+        handle.write(bytes(max(0, stats.f_bavail * stats.f_frsize - leave)))
+    return filler
+
+
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def _assert_one_line_disk_error(done: subprocess.CompletedProcess[str], *, simulated: bool) -> None:
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 1, done.stderr
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+    assert "Traceback" not in done.stderr
+    assert "disk full" in lines[0] or (simulated and "disk I/O error" in lines[0]), lines[0]
+
+
+@pytest.mark.parametrize("leave", [0, 60_000, 400_000], ids=["no-space-at-start", "60k-left", "400k-left"])
+def test_full_disk_gives_one_line_error_and_keeps_the_archive(server: FaultServer, tmp_path: Path, leave: int) -> None:
+    root = tmp_path / "small"
+    with small_filesystem(root, "4m") as mounted:
+        db = root / "archive.db"
+        first = run_crawl(server.url, db, "--max-posts", "3")
+        assert first.returncode == 0, first.stderr
+        before = snapshot(db)
+        if mounted:
+            filler = _fill(root, leave)
+            done = run_crawl(server.url, db)
+            filler.unlink()
+        else:  # no tmpfs: a file-size limit stands in for the full disk
+            limit = max(p.stat().st_size for p in root.glob("archive.db*")) + leave
+            done = subprocess.run(crawl_command(server.url, db), capture_output=True, text=True, timeout=60,
+                                  env=_env(), cwd=REPO, check=False, preexec_fn=_file_size_limit(limit))
+        _assert_one_line_disk_error(done, simulated=not mounted)
+        assert integrity_check(db) == "ok"
+        after = snapshot(db)
+        for table, rows in before.items():
+            assert rows <= after[table], f"{table}: rows lost or altered by the failed crawl"
+        assert not [p for p in image_store_files(root) if p.name.endswith(".tmp")]
+        again = run_crawl(server.url, db)  # with space again, the crawl completes
+        assert again.returncode == 0, again.stderr
+        assert query(db, "select count(*) from posts")[0][0] == 14
+
+
+def test_full_image_store_gives_one_line_error_and_keeps_the_archive(server: FaultServer, tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    first = run_crawl(server.url, db, "--max-posts", "3", "--no-images")
+    assert first.returncode == 0, first.stderr
+    before = snapshot(db)
+    with small_filesystem(tmp_path / "images", "256k") as mounted:
+        if not mounted:
+            pytest.skip("cannot mount a small tmpfs for the image store (needs root); the database case covers RLIMIT_FSIZE")
+        done = run_crawl(server.url, db)
+        _assert_one_line_disk_error(done, simulated=False)
+        assert "storing an image" in done.stderr
+        assert not [p for p in image_store_files(tmp_path) if p.name.endswith(".tmp")]
+    assert integrity_check(db) == "ok"
+    after = snapshot(db)
+    for table, rows in before.items():
+        if table != "images":  # image rows were placeholders; some got filled in before the store filled up
+            assert rows <= after[table], f"{table}: rows lost or altered by the failed crawl"
+    images = rows_by_key(db, "images", "url")
+    assert len(images) >= len(before["images"])
+    stored = [row["path"] for row in images.values() if row["path"]]
+    assert stored, "some images were stored before the image store filled up"
