@@ -198,7 +198,8 @@ def _class_weight(el: etree._Element) -> int:
 
 def _is_marked_body(el: etree._Element) -> bool:
     for attr, value in _BODY_MARKERS:
-        if (el.get(attr) or "").lower() == value:
+        found = el.get(attr)
+        if found and value in found.lower().split():
             return True
     cls = el.get("class")
     if cls and not _BODY_CLASSES.isdisjoint(cls.lower().split()):
@@ -491,6 +492,16 @@ def _pick_container(
     return best, _is_marked_body(best)
 
 
+def _preferred(
+    body: etree._Element, stats: dict[etree._Element, _Stats], prefer: tuple[str, ...]
+) -> tuple[etree._Element, bool] | None:
+    for name in prefer:
+        for el, s in stats.items():
+            if s.text and name in (el.get("class") or "").split():
+                return el, True
+    return None
+
+
 def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._Element:
     """Climb to ancestors that add prose of the same article (chunks split by ads).
 
@@ -605,8 +616,6 @@ def _conditionally_furniture(el: etree._Element, s: _Stats) -> bool:
         return True
     if weight < 25 and link_share > 0.33 and s.paragraphs < 2 and prose < 200:
         return True
-    if s.images > 2 and s.paragraphs == 0 and prose < 100:
-        return True
     return False
 
 
@@ -682,12 +691,16 @@ def _trim_header(container: etree._Element, heading: etree._Element, removed: li
     _remove(heading)
 
 
-def find_main_content(root: etree._Element, *, title: str | None = None) -> ContentChoice | None:
+def find_main_content(
+    root: etree._Element, *, title: str | None = None, prefer: tuple[str, ...] = ()
+) -> ContentChoice | None:
     """Return the article content of the page ``root`` as a new ``<div>``, or None.
 
     ``title`` is the post title when known; a heading repeating it is dropped.
-    None means the page has no recognisable block of prose. ``root`` is
-    modified.
+    ``prefer`` lists class tokens of the element the platform is known to put
+    the body in (Blogger's ``post-body``); the first such element with text is
+    taken as the container instead of the scored choice. None means the page
+    has no recognisable block of prose. ``root`` is modified.
     """
     titles = ([title] if title else []) + page_titles(root)
     body = root.find("body")
@@ -696,7 +709,7 @@ def find_main_content(root: etree._Element, *, title: str | None = None) -> Cont
     _strip(body)
     stats = _measure(body)
     _score_tree(body, stats)
-    container, marked = _pick_container(body, stats)
+    container, marked = _preferred(body, stats, prefer) or _pick_container(body, stats)
     if stats[container].text == 0:
         return None
     removed: list[str] = []
