@@ -45,9 +45,11 @@ def test_headers_can_tell() -> None:
     assert detect_platform(b"<html></html>", "https://b.example/", headers) == "wordpress"
 
 
-def test_other_sites_are_generic() -> None:
+def test_other_platforms_and_generic_sites() -> None:
     html = b'<html><head><meta name="generator" content="Ghost 5.8"></head><body><p>wp-content is a word</p></body></html>'
-    assert detect_platform(html, "https://g.example/") == "generic"
+    assert detect_platform(html, "https://g.example/") == "ghost"
+    plain = b"<html><head><title>Hand-made</title></head><body><p>wp-content is a word</p></body></html>"
+    assert detect_platform(plain, "https://g.example/") == "generic"
     assert detect_platform(b"", "https://g.example/", None) == "generic"
 
 

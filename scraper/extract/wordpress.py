@@ -23,7 +23,9 @@ from ._index import PageIndex
 from ._urls import document_base
 from .comments import detach_comments, find_comments, parse_comments
 from .content import clean_body
+from .detect import detect_platform
 from .featured import find_featured
+from .generic import extract_generic
 from .pages import canonical_url, comment_page_urls
 from .postmeta import JsonLd, find_author, find_dates, find_terms, find_title
 
@@ -133,8 +135,14 @@ def _find_body(index: PageIndex, scope: etree._Element) -> etree._Element | None
 def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post | None:
     """Return the Post on a single-post page, or None when the page is not one.
 
+    Pages that another platform produced (Blogger, Ghost, Squarespace, a
+    hand-made site) go to ``generic.extract_generic``.
+
     :raises ExtractError: the page is a single post but no body can be found.
     """
+    platform = detect_platform(html, url)
+    if platform != "wordpress":
+        return extract_generic(html, url, content_type=content_type, platform=platform)
     root = parse_html(html, content_type)
     route = _rest_route(root)
     single = _classify(root, route)
