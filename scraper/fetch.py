@@ -154,6 +154,7 @@ class Fetcher:
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, Protego | None] = {}
         self._robots_lock = asyncio.Lock()
+        self._unreachable: set[str] = set()
         self.requests_made = 0
         self.bytes_received = 0
 
@@ -178,6 +179,8 @@ class Fetcher:
             parts = urlsplit(url)
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
             fetched = await self._fetch_paced(robots_url, max_bytes=512 * 1024)
+            if fetched.status == 0 and fetched.error and not fetched.robots_disallowed:
+                self._unreachable.add(host)
             parser = None
             if fetched.error is None and fetched.status == 200:
                 parser = Protego.parse(fetched.content.decode("utf-8", "replace"))
@@ -189,6 +192,10 @@ class Fetcher:
                     log.info("robots.txt of %s asks for Crawl-delay %ss", host, delay)
             self._robots[host] = parser
             return parser
+
+    def seems_unreachable(self, url: str) -> bool:
+        """True when fetching robots.txt of ``url``'s host got no answer at all."""
+        return host_key(url) in self._unreachable
 
     async def allowed(self, url: str) -> bool:
         """True when robots.txt lets our user agent fetch ``url``."""

@@ -20,7 +20,7 @@ import os
 import re
 import sqlite3
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -43,7 +43,14 @@ from scraper.discover import (
     rest_api_root,
     rest_url,
 )
-from scraper.errors import ExtractError, NotABlogError, RobotsDisallowed, ScraperError, UsageError
+from scraper.errors import (
+    ExtractError,
+    NotABlogError,
+    RobotsDisallowed,
+    ScraperError,
+    UnreachableError,
+    UsageError,
+)
 from scraper.extract import (
     detect_platform,
     extract_comment_page,
@@ -161,16 +168,23 @@ class _SiteCrawl:
             self._since = _parse_since(self.settings.since)
         if not await self.fetcher.allowed(self.seed_url):
             raise RobotsDisallowed(f"{self.seed_url}: robots.txt disallows crawling this site", url=self.seed_url)
+        if self.fetcher.seems_unreachable(self.seed_url):
+            raise UnreachableError(f"{self.seed_url}: cannot reach the site (no answer)", url=self.seed_url)
         known_api = self._known_rest_root()
+        known_platform = self._known_platform()
         home: Fetched | None = None
-        if known_api is None:
+        if known_api is not None:
+            platform, name = "wordpress", None
+        elif known_platform is not None and not self.settings.recheck_all:
+            # A re-run: the home page was read before; fetch it only if discovery needs it.
+            platform, name = known_platform, None
+        else:
             home = await check_reachable(self.fetcher, self.seed_url)
             if not home.ok:
                 raise NotABlogError(f"{self.seed_url}: the site answered {home.error or home.status}, not a blog page")
             platform = detect_platform(home.content, home.final_url, dict(home.headers))
             name, _description = extract_site_info(home.content)
-        else:
-            platform, name = "wordpress", None
+        new_site = not self.db.execute("select 1 from sites where base_url = ?", [self.base_url]).fetchone()
         self.site_id = store.save_site(self.db, base_url=self.base_url, name=name, platform=platform)
         self.run_id = store.start_run(self.db, site_id=self.site_id, seed_url=self.seed_url)
         self.capture = store.CaptureLog(self.db, run_id=self.run_id, site_id=self.site_id)
@@ -182,6 +196,9 @@ class _SiteCrawl:
             await self._download_images(None)  # images an interrupted earlier run left behind
         except ScraperError as exc:
             self._close_failed_run(str(exc))
+            if new_site and isinstance(exc, NotABlogError):
+                with suppress(sqlite3.Error):  # a site enters the archive with its first post
+                    store.forget_site(self.db, self.site_id)
             raise
         except BaseException as exc:
             self._close_failed_run(f"interrupted ({type(exc).__name__})")
@@ -213,6 +230,15 @@ class _SiteCrawl:
         if self.on_event is not None:
             self.on_event(event, data)
 
+    def _known_platform(self) -> str | None:
+        """The platform recorded for this site by an earlier run with posts, or None."""
+        site_id = store.stable_id(self.base_url)
+        row = self.db.execute(
+            "select platform from sites where id = ? and exists (select 1 from posts where site_id = ?)",
+            [site_id, site_id],
+        ).fetchone()
+        return row[0] if row else None
+
     def _known_rest_root(self) -> str | None:
         if not self.settings.use_rest:
             return None
@@ -228,9 +254,6 @@ class _SiteCrawl:
                 self.mode = "rest"
                 return
             store.set_state(self.db, self.site_id, "rest_api_root", None)
-            if home is None:
-                home = await check_reachable(self.fetcher, self.seed_url)
-                self._record(home, kind="home")
         self.mode = "html"
         await self._crawl_html(home)
 
@@ -536,7 +559,10 @@ class _SiteCrawl:
                     for entry in parse_feed(fetched.content, fetched.final_url, self.base_url):
                         if _url_wanted(entry.post_url, self.settings):
                             frontier.add(PageRef(url=entry.post_url, kind="post", lastmod=entry.published))
-            if home is not None and home.ok:
+            if home is None:
+                home = await check_reachable(self.fetcher, self.seed_url)
+                self._record(home, kind="home")
+            if home.ok:
                 await self._walk_listings(home, frontier)
         refs = []
         while (ref := frontier.pop()) is not None:
