@@ -17,7 +17,7 @@ import click
 
 from scraper import pipeline, publish, store
 from scraper.config import Settings, SiteConfig, load_config
-from scraper.errors import ScraperError, StorageError, UsageError
+from scraper.errors import ConfigError, ScraperError, StorageError, UsageError
 from scraper.urls import normalize_seed
 
 __all__ = ["cli"]
@@ -173,8 +173,14 @@ def _sites_to_crawl(url: str | None, config_path: Path | None, overrides: dict[s
     if url and config_path:
         raise UsageError("give either a URL or --config, not both")
     if config_path:
-        sites = load_config(config_path)
-        return [SiteConfig(url=normalize_seed(s.url), settings=replace(s.settings, **overrides)) for s in sites]
+        result = []
+        for index, site in enumerate(load_config(config_path), start=1):
+            try:
+                seed = normalize_seed(site.url)
+            except UsageError as exc:
+                raise ConfigError(f"{config_path}: [[sites]] #{index}: {exc}") from None
+            result.append(SiteConfig(url=seed, settings=replace(site.settings, **overrides)))
+        return result
     if not url:
         raise UsageError("missing the blog URL (or --config FILE); see fitarchive crawl --help")
     return [SiteConfig(url=normalize_seed(url), settings=replace(Settings(), **overrides))]

@@ -47,6 +47,7 @@ __all__ = [
     "save_page",
     "save_post",
     "save_site",
+    "forget_site",
     "set_state",
     "stable_id",
     "storage_error",
@@ -258,6 +259,23 @@ class ArchiveLock:
 
 
 # ---------------------------------------------------------------- sites, state
+
+
+def forget_site(db: Database, site_id: int) -> bool:
+    """Remove a site that has no posts, with its runs, fetch log, raw pages and state.
+
+    A site enters the archive with its first post: when a first crawl finds
+    no blog there, this takes back what the attempt wrote. Returns False, and
+    removes nothing, when the site has posts.
+    """
+    with db.atomic():
+        if db.execute("select 1 from posts where site_id = ? limit 1", [site_id]).fetchone():
+            return False
+        db.execute("delete from fetches where run_id in (select id from crawl_runs where site_id = ?)", [site_id])
+        for table in ("pages", "crawl_state", "authors", "terms", "crawl_runs"):
+            db.execute(f"delete from {table} where site_id = ?", [site_id])
+        db.execute("delete from sites where id = ?", [site_id])
+    return True
 
 
 def save_site(db: Database, *, base_url: str, name: str | None, platform: str) -> int:

@@ -39,7 +39,10 @@ def normalize_seed(url: str) -> str:
         if re.match(r"^[a-z][a-z0-9+.-]*:", text, re.I) and not re.match(r"^[^:/]+:\d+", text):
             raise UsageError(f"not a web address: {url!r} (only http and https are supported)")
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        raise UsageError(f"not a web address: {url!r} ({exc})") from None
     if parts.scheme not in ("http", "https"):
         raise UsageError(f"not a web address: {url!r} (only http and https are supported)")
     try:
