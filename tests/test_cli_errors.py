@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from faults.helpers import snapshot
 from faults.server import FaultServer, status
+
 from scraper.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -235,7 +235,7 @@ BAD_DATABASES = [
 @pytest.mark.parametrize(("make", "needle"), BAD_DATABASES, ids=["corrupt", "truncated", "foreign", "not-sqlite"])
 @pytest.mark.parametrize("command", ["crawl", "stats", "migrate", "export", "serve", "reextract"])
 def test_bad_database_file_is_reported_and_untouched(
-    tmp_path: Path, archive_template: Path, server: FaultServer, make, needle: str, command: str  # noqa: ANN001
+    tmp_path: Path, archive_template: Path, server: FaultServer, make, needle: str, command: str
 ) -> None:
     db = tmp_path / "archive.db"
     make(db, archive_template)
