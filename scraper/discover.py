@@ -27,6 +27,9 @@ from scraper.urls import canonical_url, same_site, strip_comment_page
 __all__ = [
     "Frontier",
     "SitemapResult",
+    "advertised_feeds",
+    "blogger_comments_feed_url",
+    "blogger_posts_feed_url",
     "candidate_sitemaps",
     "feed_urls",
     "looks_like_post_url",
@@ -140,6 +143,35 @@ def candidate_sitemaps(base_url: str, from_robots: Iterable[str]) -> list[str]:
 def feed_urls(base_url: str) -> list[str]:
     """The post feed URL(s) a WordPress-like site usually has."""
     return [urljoin(base_url, "feed/")]
+
+
+def advertised_feeds(html: bytes, base_url: str) -> list[str]:
+    """Same-site RSS/Atom feeds a page links with ``<link rel="alternate">``, comment feeds last."""
+    found: dict[str, bool] = {}
+    for tag in re.findall(rb"<link\b[^>]*>", html[:300_000], re.I):
+        if not re.search(rb"rel=[\"']?alternate", tag, re.I):
+            continue
+        if not re.search(rb"type=[\"']?application/(?:rss|atom)\+xml", tag, re.I):
+            continue
+        href = re.search(rb"href=[\"']([^\"']+)[\"']", tag)
+        if not href:
+            continue
+        url = canonical_url(href.group(1).decode("utf-8", "replace"), base_url)
+        if same_site(url, base_url):
+            title = re.search(rb"title=[\"']([^\"']*)[\"']", tag)
+            is_comments = b"comment" in (title.group(1).lower() if title else b"") or "/comments" in url
+            found.setdefault(url, is_comments)
+    return sorted(found, key=lambda u: found[u])
+
+
+def blogger_posts_feed_url(base_url: str, *, start: int = 1, max_results: int = 150) -> str:
+    """One page of a Blogger blog's post feed (Atom, full bodies), on the blog's own host."""
+    return urljoin(base_url, f"/feeds/posts/default?start-index={start}&max-results={max_results}")
+
+
+def blogger_comments_feed_url(base_url: str, post_id: str, *, start: int = 1, max_results: int = 500) -> str:
+    """One page of the comment feed of Blogger post ``post_id``."""
+    return urljoin(base_url, f"/feeds/{post_id}/comments/default?start-index={start}&max-results={max_results}")
 
 
 def parse_feed(data: bytes, url: str, base_url: str) -> list[FeedEntry]:

@@ -32,6 +32,9 @@ from sqlite_utils import Database
 from scraper import store
 from scraper.config import Settings
 from scraper.discover import (
+    advertised_feeds,
+    blogger_comments_feed_url,
+    blogger_posts_feed_url,
     Frontier,
     candidate_sitemaps,
     comment_feed_urls,
@@ -54,11 +57,13 @@ from scraper.errors import (
 from scraper.extract import (
     detect_platform,
     extract_comment_page,
+    extract_generic,
     extract_post_page,
     extract_rest_comments,
     extract_rest_posts,
     inspect_image,
 )
+from scraper.extract.blogger import parse_blogger_comments, parse_blogger_posts, with_depths
 from scraper.extract.site import extract_site_info
 from scraper.fetch import Fetcher, check_reachable
 from scraper.records import Comment, Fetched, ImageFile, PageRef, Post
@@ -75,6 +80,9 @@ MAX_COMMENT_PAGES = 2000
 MAX_SITEMAPS = 500
 MAX_LISTING_PAGES = 300
 MAX_COMMENT_FEED_PAGES = 20
+BLOGGER_POSTS_PER_PAGE = 150  # Blogger serves at most 500 entries per feed page
+BLOGGER_COMMENTS_PER_PAGE = 500
+MAX_BLOGGER_FEED_PAGES = 2000
 REST_PER_PAGE = 100
 # REST `after` on comments compares with the site's local time: look back far
 # enough to cover any UTC offset.
@@ -246,6 +254,11 @@ class _SiteCrawl:
         return store.get_state(self.db, site_id, "rest_api_root")
 
     async def _crawl_posts(self, platform: str, home: Fetched | None, known_api: str | None) -> None:
+        if platform == "blogger" and known_api is None:
+            if await self._crawl_blogger():
+                self.mode = "blogger"
+                return
+            log.info("Blogger feeds not usable; archiving from HTML")
         api_root = known_api
         if api_root is None and self.settings.use_rest and home is not None and platform == "wordpress":
             api_root = rest_api_root(home.content, self.base_url) or canonical_url("wp-json/", self.base_url)
@@ -504,6 +517,68 @@ class _SiteCrawl:
             ours.setdefault(str(row[0]), set()).add(str(row[1]))
         return {post for post in set(remote) | set(ours) if remote.get(post, set()) != ours.get(post, set())}
 
+    # ------------------------------------------------------------ Blogger mode
+
+    async def _crawl_blogger(self) -> bool:
+        """Archive a Blogger blog from its Atom feeds; False when the feed is not there.
+
+        Posts come from ``/feeds/posts/default`` (full bodies), paged by
+        ``start-index``; each post's comments from its own comment feed,
+        skipped on later runs while the post and its comment count are
+        unchanged.
+        """
+        start, pages = 1, 0
+        while pages < MAX_BLOGGER_FEED_PAGES and self._budget_left():
+            url = blogger_posts_feed_url(self.base_url, start=start, max_results=BLOGGER_POSTS_PER_PAGE)
+            fetched = await self._get(url, kind="blogger_posts", probe=start == 1)
+            if not fetched.ok:
+                return pages > 0
+            parsed = parse_blogger_posts(fetched.content, self.base_url)
+            if not parsed.posts and pages == 0:
+                return False
+            pages += 1
+            for post in parsed.posts:
+                if not self._budget_left():
+                    break
+                if self._wanted(post):
+                    await self._archive_blogger_post(post, parsed.comment_totals.get(post.remote_id or ""))
+            start += parsed.count
+            if parsed.count == 0 or (parsed.total is not None and start > parsed.total):
+                break
+        return True
+
+    async def _archive_blogger_post(self, post: Post, comment_total: int | None) -> None:
+        row = self.db.execute(
+            "select id, modified_at, comment_count from posts where url = ?", [post.url]).fetchone()
+        if (row is not None and not self.settings.recheck_all and row[1] == store.iso(post.modified_at)
+                and comment_total is not None and row[2] == comment_total):
+            return
+        if not post.body_html:  # a summaries-only feed: the body comes from the post page
+            fetched = await self._get(post.url, kind="post")
+            page_post = extract_generic(fetched.content, fetched.final_url, content_type=fetched.content_type,
+                                        platform="blogger") if fetched.ok else None
+            if page_post is not None:
+                post = replace(post, body_html=page_post.body_html, body_text=page_post.body_text,
+                               images=page_post.images)
+        comments: list[Comment] = []
+        complete = post.remote_id is not None
+        start = 1
+        author_url = post.author.url if post.author else None
+        while post.remote_id is not None:
+            url = blogger_comments_feed_url(self.base_url, post.remote_id, start=start,
+                                            max_results=BLOGGER_COMMENTS_PER_PAGE)
+            fetched = await self._get(url, kind="blogger_comments", probe=start == 1)
+            if not fetched.ok:
+                complete = False
+                break
+            parsed = parse_blogger_comments(fetched.content, post_id=post.remote_id, post_author_url=author_url)
+            comments.extend(parsed.comments)
+            start += parsed.count
+            if parsed.count == 0 or (parsed.total is not None and start > parsed.total):
+                break
+        result = self._save(post, with_depths(comments), complete)
+        await self._download_images([result.post_id])
+
     # ------------------------------------------------------------ HTML mode
 
     async def _crawl_html(self, home: Fetched | None) -> None:
@@ -553,7 +628,8 @@ class _SiteCrawl:
                 if len(frontier):
                     break
         if not len(frontier):
-            for url in feed_urls(self.base_url):
+            advertised = advertised_feeds(home.content, self.base_url) if home is not None and home.ok else []
+            for url in dict.fromkeys([*advertised, *feed_urls(self.base_url)]):
                 fetched = await self._get(url, kind="feed", probe=True)
                 if fetched.ok:
                     for entry in parse_feed(fetched.content, fetched.final_url, self.base_url):
@@ -842,8 +918,26 @@ def _stored_pages(db: Database, site_id: int, kind: str) -> Iterable[tuple[str, 
         yield url, zlib.decompress(body), content_type or ""
 
 
+def _stored_blogger_posts(db: Database, site_id: int, base_url: str) -> Iterable[tuple[Post, list[Comment]]]:
+    """Yield (post, comments) from stored Blogger post and comment feed pages."""
+    comment_pages: dict[str, list[bytes]] = {}
+    for url, body, _type in _stored_pages(db, site_id, "blogger_comments"):
+        match = re.search(r"/feeds/(\d+)/comments/", url)
+        if match:
+            comment_pages.setdefault(match.group(1), []).append(body)
+    for _url, body, _type in _stored_pages(db, site_id, "blogger_posts"):
+        for post in parse_blogger_posts(body, base_url).posts:
+            author_url = post.author.url if post.author else None
+            comments: dict[str, Comment] = {}
+            for page in comment_pages.get(post.remote_id or "", []):
+                for comment in parse_blogger_comments(page, post_id=post.remote_id, post_author_url=author_url).comments:
+                    comments[comment.remote_id] = comment
+            yield post, with_depths(list(comments.values()))
+
+
 def _stored_posts(db: Database, site_id: int, base_url: str) -> Iterable[tuple[Post, list[Comment]]]:
-    """Yield (post, comments) from the stored REST and HTML pages of a site."""
+    """Yield (post, comments) from the stored REST, Blogger feed and HTML pages of a site."""
+    yield from _stored_blogger_posts(db, site_id, base_url)
     rest_comments: dict[str, dict[str, Comment]] = {}
     for _url, body, _type in _stored_pages(db, site_id, "rest_comments"):
         for comment in extract_rest_comments(body):

@@ -23,6 +23,7 @@ Imports lxml, scraper.records and sibling modules only.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -245,10 +246,20 @@ def _terms(root: etree._Element, meta_all: list[tuple[str, str]], article: dict[
         found.append(Term(kind=kind, name=name, slug=slug))
 
     for link in scope.iter("a"):
-        rel = (link.get("rel") or "").split()
-        if not ({"tag", "category"} & set(rel)) or any(link in r.iter() for r in comment_regions):
+        rel = set((link.get("rel") or "").split())
+        href = link.get("href") or ""
+        query = href.partition("?")[2]
+        if not rel & {"tag", "category"}:
+            # Squarespace and others: /blog?category=X, /blog?tag=Y
+            if re.search(r"(?:^|&)category=", query):
+                rel = {"category"}
+            elif re.search(r"(?:^|&)tag=", query):
+                rel = {"tag"}
+            else:
+                continue
+        if any(link in r.iter() for r in comment_regions):
             continue
-        url = absolute(link.get("href"), base)
+        url = absolute(href, base)
         add("category" if "category" in rel else "tag", text_of(link), url)
     if entry is not None:
         for name in entry.categories:
@@ -277,6 +288,39 @@ def _meta_all(root: etree._Element) -> list[tuple[str, str]]:
         if key and value:
             pairs.append((key, value))
     return pairs
+
+
+_GHOST_SIZED = re.compile(r"/content/images/size/w\d+(?:h\d+)?/")
+
+
+def _normalize_media(root: etree._Element, platform: str) -> None:
+    """Bring platform image markup to the shapes the image reader knows.
+
+    Blogger's caption tables become figures; a figure's caption nested in
+    wrappers (Squarespace) moves up to the figure; gallery cards get a
+    ``gallery`` class; Ghost's resized copies point at the original upload.
+    """
+    normalize_caption_tables(root)
+    for figure in list(root.iter("figure")):
+        if any(child.tag == "figcaption" for child in figure):
+            continue
+        caption = next((el for el in figure.iter("figcaption")), None)
+        if caption is not None and caption.getparent() is not None:
+            caption.getparent().remove(caption)
+            caption.tail = None
+            figure.append(caption)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tokens = _tokens(el)
+        if any("gallery" in token and token != "gallery" for token in tokens) and "gallery" not in tokens:
+            el.set("class", " ".join([*tokens, "gallery"]))
+        if platform == "ghost" and el.tag in ("img", "source"):
+            src = el.get("src")
+            if src and _GHOST_SIZED.search(src):
+                el.set("src", _GHOST_SIZED.sub("/content/images/", src))
+            if el.get("srcset"):
+                del el.attrib["srcset"]
 
 
 def _choose_body(root: etree._Element, platform: str, title: str | None) -> etree._Element | None:
@@ -372,10 +416,16 @@ def extract_generic(html: bytes, url: str, *, content_type: str = "", platform: 
         entry is not None or all_entries) else ()
     if not comments:
         comments = parse_list_comments(root, url, base)
+    if author is not None and author.url:
+        comments = tuple(
+            replace(c, is_post_author=True) if c.author_url == author.url else c for c in comments
+        )
 
     work = parse_html(html, content_type)
-    normalize_caption_tables(work)
-    featured_scope = _post_scope(parse_html(html, content_type), None)
+    _normalize_media(work, platform)
+    featured_root = parse_html(html, content_type)
+    _normalize_media(featured_root, platform)
+    featured_scope = _post_scope(featured_root, None)
     body = _choose_body(work, platform, title)
     if body is None:
         return None

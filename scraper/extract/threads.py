@@ -26,6 +26,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
+from dateutil import parser as date_parser
 from lxml import etree
 
 from scraper.records import Comment
@@ -104,10 +105,22 @@ def _date_of(el: etree._Element, skip: set[etree._Element]) -> datetime | None:
                 return moment
     for node in _own_iter(el, skip):
         if _has_class(node, _DATE_CLASSES):
-            moment = parse_loose_date(squash(text_of(node)))
+            text = squash(text_of(node))
+            moment = parse_loose_date(text) or _day(text)
             if moment is not None:
                 return moment
     return None
+
+
+def _day(text: str) -> datetime | None:
+    """A date written without a time of day ("March 16, 2024") as 00:00 UTC that day."""
+    if not text or re.search(r"\d:\d\d", text) or not re.search(r"\d{4}", text):
+        return None
+    try:
+        value = date_parser.parse(text, fuzzy=True, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def _own_iter(el: etree._Element, skip: set[etree._Element]) -> list[etree._Element]:
@@ -135,7 +148,7 @@ def _author_of(el: etree._Element, skip: set[etree._Element], base: str) -> tupl
                     (n for n in holder.iter() if {"fn", "p-name"} & set(_classes(n))), None
                 )
                 text = squash(text_of(inner if inner is not None else holder))
-                text = re.sub(r"\s+(?:says|said|wrote):?$", "", text, flags=re.I)
+                text = re.sub(r"\s+(?:says|said|wrote)\b.*$", "", text, flags=re.I).strip()
                 if not text:
                     continue
                 link = holder if holder.tag == "a" else next(holder.iter("a"), None)
