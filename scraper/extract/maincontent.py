@@ -643,7 +643,7 @@ def page_titles(root: etree._Element) -> list[str]:
             text = _norm("".join(title.itertext()))
             if text:
                 found.append(text)
-                found.extend(part for part in _TITLE_SPLIT.split(text) if len(part) > 15)
+                found.extend(part for part in _TITLE_SPLIT.split(text) if len(part) > 5)
     return found
 
 
@@ -658,7 +658,9 @@ def _title_heading(container: etree._Element, titles: list[str]) -> etree._Eleme
         if len(key) < 8:
             continue
         for wanted in keys:
-            if key == wanted or (len(key) > 20 and (key in wanted or wanted in key)):
+            if key == wanted or wanted.startswith(key + " ") or (
+                len(key) > 20 and (key in wanted or wanted in key)
+            ):
                 return el
     return None
 

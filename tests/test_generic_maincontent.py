@@ -1,0 +1,85 @@
+"""The main-content finder on small pages that show one rule each."""
+
+from __future__ import annotations
+
+from scraper.extract import extract_article_text
+from scraper.extract._html import parse_html
+from scraper.extract.maincontent import find_main_content, render_text
+
+PROSE = (
+    "<p>Paragraph {n}: the squat is a hinge and a knee bend at once, and the trick, as always, "
+    "is to keep the bar over the middle of the foot while the hips travel back and down.</p>"
+)
+
+
+def body(n: int) -> str:
+    return "".join(PROSE.format(n=i) for i in range(1, n + 1))
+
+
+def text(html: str) -> str:
+    return extract_article_text(html.encode(), "https://example.org/post/")
+
+
+def test_article_split_by_an_ad_is_joined_and_chrome_dropped() -> None:
+    html = (
+        "<html><head><title>Squat Notes | Example</title></head><body>"
+        "<nav><a href='/'>Home</a><a href='/about'>About</a></nav>"
+        "<div class='wrap'><h1>Squat Notes</h1><p class='byline'>By Sam Lee</p>"
+        f"<div class='chunk'>{body(3)}</div>"
+        "<div class='ad-slot'><p>Advertisement</p></div>"
+        f"<div class='chunk'>{body(2)}</div></div>"
+        "<aside class='sidebar'><h3>Popular</h3><ul><li><a href='/a'>A</a></li></ul></aside>"
+        "<footer>© Example</footer></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 5
+    for chrome in ("Squat Notes", "By Sam Lee", "Advertisement", "Popular", "Home", "© Example"):
+        assert chrome not in out
+
+
+def test_related_cards_after_the_article_are_dropped() -> None:
+    cards = "".join(
+        f"<article class='card'><h3><a href='/p{i}'>Other post {i}</a></h3>"
+        f"<p>Teaser text for another post, long enough to look like a paragraph of prose {i}.</p></article>"
+        for i in range(4)
+    )
+    html = (
+        f"<html><body><main><article><h1>Deadlift</h1><div class='text'>{body(2)}</div></article>"
+        f"<section><h2>You may also like</h2>{cards}</section></main></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 2
+    assert "Other post" not in out and "Teaser text" not in out and "You may also like" not in out
+
+
+def test_headings_lists_tables_and_figures_are_kept() -> None:
+    html = (
+        "<html><body><div class='post-content'>"
+        f"{body(2)}<h2>Program</h2><ol><li>Squat 5x5</li><li>Bench 5x5</li></ol>"
+        "<table><tr><th>Day</th><th>Lift</th></tr><tr><td>Mon</td><td>Squat</td></tr></table>"
+        "<figure><img src='/a.jpg' alt='Squat'><figcaption>Bottom position</figcaption></figure>"
+        f"{body(1)}</div></body></html>"
+    )
+    root = parse_html(html.encode())
+    choice = find_main_content(root)
+    assert choice is not None
+    full = render_text(choice.element)
+    assert "Program" in full and "Squat 5x5" in full and "Mon Squat" not in full
+    assert "Day" in full and "Bottom position" in full
+    assert "Bottom position" not in render_text(choice.element, captions=False)
+    assert choice.element.find(".//img") is not None
+
+
+def test_preferred_container_wins() -> None:
+    html = (
+        "<html><body><div class='post-body'><p>Short post on a Blogger blog.</p></div>"
+        f"<div class='sidebar-text'>{body(4)}</div></body></html>"
+    )
+    root = parse_html(html.encode())
+    choice = find_main_content(root, prefer=("post-body",))
+    assert choice is not None
+    assert render_text(choice.element) == "Short post on a Blogger blog."
+
+
+def test_page_without_prose_gives_nothing() -> None:
+    assert text("<html><body></body></html>") == ""
