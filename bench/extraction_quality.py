@@ -58,7 +58,7 @@ Extractor = Callable[[bytes, str], str]
 
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text or "")
-    grams = [tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1))]
+    grams = [tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1))]
     return Counter(gram for gram in grams if gram)
 
 
@@ -114,7 +114,10 @@ def extractors() -> list[tuple[str, Extractor]]:
     return [
         ("fitarchive generic", lambda h, u: extract_article_text(h, u)),
         ("trafilatura (default)", lambda h, u: trafilatura.extract(h, url=u) or ""),
-        ("trafilatura favor_precision", lambda h, u: trafilatura.extract(h, url=u, favor_precision=True) or ""),
+        (
+            "trafilatura favor_precision",
+            lambda h, u: trafilatura.extract(h, url=u, favor_precision=True) or "",
+        ),
         ("trafilatura fast", lambda h, u: trafilatura.extract(h, url=u, fast=True) or ""),
         ("readability-lxml", readability_text),
     ]
@@ -128,13 +131,24 @@ def load_corpus(corpus: Path, limit: int | None = None) -> list[tuple[str, bytes
     for key in keys:
         path = corpus / "html" / f"{key}.html.gz"
         if path.exists():
-            pages.append((key, gzip.decompress(path.read_bytes()), truth[key].get("url") or "",
-                          truth[key].get("articleBody") or ""))
+            pages.append(
+                (
+                    key,
+                    gzip.decompress(path.read_bytes()),
+                    truth[key].get("url") or "",
+                    truth[key].get("articleBody") or "",
+                )
+            )
     return pages
 
 
-def measure(corpus: Path, limit: int | None = None, *, split: bool = False,
-            log: Callable[[str], None] | None = None) -> dict[str, Any]:
+def measure(
+    corpus: Path,
+    limit: int | None = None,
+    *,
+    split: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
     """Run every extractor over the corpus; return per-extractor metrics."""
     pages = load_corpus(corpus, limit)
     results: dict[str, Any] = {"pages": len(pages), "extractors": {}}
@@ -146,7 +160,7 @@ def measure(corpus: Path, limit: int | None = None, *, split: bool = False,
         for _key, html, url, truth in pages:
             try:
                 text = func(html, url)
-            except Exception:  # an extractor that crashes on a page scores nothing there
+            except Exception:  # noqa: BLE001 - a crash on a page scores nothing there
                 text, failures = "", failures + 1
             counts.append(page_counts(truth, text))
         elapsed = time.perf_counter() - started
@@ -158,9 +172,15 @@ def measure(corpus: Path, limit: int | None = None, *, split: bool = False,
             row["odd"] = summarize(counts[1::2])
         results["extractors"][name] = row
         if log is not None:
-            log(f"{name}: P {row['precision']:.4f} R {row['recall']:.4f} F1 {row['f1']:.4f} "
-                f"({row['ms_per_page']:.1f} ms/page)")
-    peers = [row["f1"] for name, row in results["extractors"].items() if not name.startswith("fitarchive")]
+            log(
+                f"{name}: P {row['precision']:.4f} R {row['recall']:.4f} F1 {row['f1']:.4f} "
+                f"({row['ms_per_page']:.1f} ms/page)"
+            )
+    peers = [
+        row["f1"]
+        for name, row in results["extractors"].items()
+        if not name.startswith("fitarchive")
+    ]
     ours = results["extractors"]["fitarchive generic"]["f1"]
     results["best_peer_f1"] = max(peers) if peers else 0.0
     results["margin_over_best_peer"] = ours - results["best_peer_f1"]
@@ -176,14 +196,18 @@ def table(results: dict[str, Any], *, split: bool = False) -> str:
         rule += " --- | --- |"
     lines = [head, rule]
     for name, row in results["extractors"].items():
-        line = (f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | "
-                f"{row['ms_per_page']:.1f} |")
+        line = (
+            f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | "
+            f"{row['ms_per_page']:.1f} |"
+        )
         if split:
             line += f" {row['even']['f1']:.3f} | {row['odd']['f1']:.3f} |"
         lines.append(line)
     lines.append("")
-    lines.append(f"{results['pages']} pages; F1 margin of fitarchive over the best peer: "
-                 f"{results['margin_over_best_peer']:+.3f}")
+    lines.append(
+        f"{results['pages']} pages; F1 margin of fitarchive over the best peer: "
+        f"{results['margin_over_best_peer']:+.3f}"
+    )
     return "\n".join(lines)
 
 
@@ -196,8 +220,12 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.corpus / "ground-truth.json").exists():
         parser.error(f"{args.corpus}: no ground-truth.json (give --corpus)")
-    results = measure(args.corpus, args.limit, split=args.split,
-                      log=lambda m: print(m, file=sys.stderr, flush=True))
+    results = measure(
+        args.corpus,
+        args.limit,
+        split=args.split,
+        log=lambda m: print(m, file=sys.stderr, flush=True),
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(table(results, split=args.split))

@@ -46,14 +46,19 @@ def test_posts_feed() -> None:
     assert "Straight-arm pulldown | 3 | 15" in back.body_text
     row, pulldown = back.images
     assert row.url == ORIGIN + "/img/b/R29vZ2xl/AVvXsEhRow/s1600/seated-row.jpg"
-    assert (row.heading, row.caption) == ("Back Routine 1: Rows", "Seated row: squeeze for a full second at the chest")
+    assert (row.heading, row.caption) == (
+        "Back Routine 1: Rows",
+        "Seated row: squeeze for a full second at the chest",
+    )
     assert (pulldown.heading, pulldown.caption) == ("Back Routine 2: Pulldowns", None)
     assert legs.remote_id == "7002" and [t.name for t in legs.terms] == ["legs"]
     assert legs.images[0].heading == "Leg Routine 1: Box Squat"
 
 
 def test_comment_feed_threads_by_related_links() -> None:
-    page = parse_blogger_comments(read("feeds/7001/comments/default.xml"), post_id="7001", post_author_url=DANA)
+    page = parse_blogger_comments(
+        read("feeds/7001/comments/default.xml"), post_id="7001", post_author_url=DANA
+    )
     assert (page.total, page.count) == (4, 4)
     comments = {c.remote_id: c for c in with_depths(page.comments)}
     assert {k: (c.parent_remote_id, c.depth) for k, c in comments.items()} == {
@@ -66,7 +71,10 @@ def test_comment_feed_threads_by_related_links() -> None:
     assert dana.is_post_author and dana.author_name == "Dana Reyes"
     assert dana.published_at == datetime(2024, 3, 2, 19, 20, tzinfo=UTC)
     assert dana.body_html == "No straps, mixed grip. Straps come out for the <b>rows</b> only."
-    assert dana.permalink == ORIGIN + "/2024/03/back-day-rows-pulldowns.html?showComment=1709407200000#c5550002"
+    assert (
+        dana.permalink
+        == ORIGIN + "/2024/03/back-day-rows-pulldowns.html?showComment=1709407200000#c5550002"
+    )
     assert comments["5550003"].author_name == "Anonymous" and comments["5550003"].author_url is None
     assert all(c.post_remote_id == "7001" for c in comments.values())
 
@@ -107,7 +115,10 @@ def test_post_page_with_blogger_comment_markup() -> None:
         ("Back Routine 1: Rows", "Seated row: squeeze for a full second at the chest"),
         ("Back Routine 2: Pulldowns", None),
     ]
-    got = [(c.remote_id, c.parent_remote_id, c.depth, c.author_name, c.is_post_author) for c in post.comments]
+    got = [
+        (c.remote_id, c.parent_remote_id, c.depth, c.author_name, c.is_post_author)
+        for c in post.comments
+    ]
     assert got == [
         ("5550001", None, 1, "Marco Lift", False),
         ("5550002", "5550001", 2, "Dana Reyes", True),

@@ -46,12 +46,20 @@ def test_ghost_post() -> None:
     assert post.modified_at == datetime(2024, 5, 12, 14, 22, 31, tzinfo=UTC)
     assert post.author is not None and post.author.name == "Ada Moreno"
     assert post.author.url == "https://swingstrong.example/author/ada/"
-    assert [(t.kind, t.name) for t in post.terms] == [("tag", "Kettlebells"), ("tag", "Conditioning")]
+    assert [(t.kind, t.name) for t in post.terms] == [
+        ("tag", "Kettlebells"),
+        ("tag", "Conditioning"),
+    ]
     assert post.body_text.startswith("The swing is the one kettlebell drill everyone should own.")
     assert "Week 2: First Swings" in post.body_text
     assert "10 rounds of 10 swings, rest 60 seconds" in post.body_text
     # Byline, related posts and the sign-up box are not the body.
-    for chrome in ("3 min read", "Turkish Get-Up Basics", "Sign up for more like this", "Ada Moreno"):
+    for chrome in (
+        "3 min read",
+        "Turkish Get-Up Basics",
+        "Sign up for more like this",
+        "Ada Moreno",
+    ):
         assert chrome not in post.body_text
     assert "<h2>Week 1: Hinge Practice</h2>" in post.body_html
     featured, hinge, bottom, top = post.images
@@ -132,7 +140,12 @@ def test_handmade_post_with_nested_list_comments() -> None:
     assert post.modified_at == datetime(2024, 3, 18, 14, 0, tzinfo=UTC)
     assert [t.name for t in post.terms] == ["programming", "hypertrophy", "split"]
     assert "Bench press | 4 x 6" in post.body_text
-    for chrome in ("Recent posts", "Share on Twitter", "hand-written HTML since 2009", "Posted March 15"):
+    for chrome in (
+        "Recent posts",
+        "Share on Twitter",
+        "hand-written HTML since 2009",
+        "Posted March 15",
+    ):
         assert chrome not in post.body_text
     assert [(i.role, i.heading, i.caption) for i in post.images] == [
         ("featured", None, None),
@@ -149,7 +162,9 @@ def test_handmade_post_with_nested_list_comments() -> None:
     assert lena.is_post_author
     assert lena.body_text == "Yes, same sets and reps."
     assert post.comments[3].author_url == "https://jo.example/"
-    assert post.comments[0].published_at == datetime(2024, 3, 16, tzinfo=UTC)  # a date without a time
+    assert post.comments[0].published_at == datetime(
+        2024, 3, 16, tzinfo=UTC
+    )  # a date without a time
 
 
 @pytest.mark.parametrize("path", ["handmade/about/index.html", "handmade/index.html"])

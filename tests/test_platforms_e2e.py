@@ -73,7 +73,7 @@ def serve_site(name: str) -> Iterator[FixtureSite]:
     site = FixtureSite(base_url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             site.requests.append(self.path)
             target = _resolve(root, parts.path)
@@ -85,7 +85,8 @@ def serve_site(name: str) -> Iterator[FixtureSite]:
             if target.suffix in (".html", ".xml", ".txt"):
                 body = body.replace(b"__ORIGIN__", site.base_url.rstrip("/").encode())
                 kind = {".html": "text/html; charset=UTF-8", ".txt": "text/plain"}.get(
-                    target.suffix, "application/xml; charset=UTF-8")
+                    target.suffix, "application/xml; charset=UTF-8"
+                )
             if "/feeds/" in parts.path:
                 body = _page_feed(body, parse_qs(parts.query))
                 kind = "application/atom+xml; charset=UTF-8"
@@ -95,7 +96,7 @@ def serve_site(name: str) -> Iterator[FixtureSite]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -122,7 +123,9 @@ def _rows(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> list[sqli
         con.close()
 
 
-def test_blogger_site_is_archived_from_its_feeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_blogger_site_is_archived_from_its_feeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Small pages so that both feeds are read across several start-index pages.
     monkeypatch.setattr(pipeline, "BLOGGER_POSTS_PER_PAGE", 1)
     monkeypatch.setattr(pipeline, "BLOGGER_COMMENTS_PER_PAGE", 3)
@@ -161,7 +164,9 @@ def test_blogger_site_is_archived_from_its_feeds(tmp_path: Path, monkeypatch: py
         ("Back Routine 1: Rows", "Seated row: squeeze for a full second at the chest"),
         ("Back Routine 2: Pulldowns", None),
     ]
-    assert images[0]["url"].endswith("/s1600/seated-row.jpg")  # the linked original, not the s320 copy
+    assert images[0]["url"].endswith(
+        "/s1600/seated-row.jpg"
+    )  # the linked original, not the s320 copy
     for image in images:
         assert image["sha256"] and image["width"] == 120
         assert (tmp_path / image["path"]).is_file()
@@ -211,8 +216,11 @@ def test_blogger_reextract_rebuilds_from_stored_feeds(tmp_path: Path) -> None:
     con.commit()
     con.close()
     pipeline.reextract(db_path)
-    rows = _rows(db_path, "select c.remote_id, p.remote_id as parent from comments c "
-                          "left join comments p on p.id = c.parent_id where c.remote_id = '5550002'")
+    rows = _rows(
+        db_path,
+        "select c.remote_id, p.remote_id as parent from comments c "
+        "left join comments p on p.id = c.parent_id where c.remote_id = '5550002'",
+    )
     assert rows[0]["parent"] == "5550001"
 
 
@@ -243,9 +251,16 @@ def test_handmade_static_blog_is_archived_through_its_sitemap(tmp_path: Path) ->
         "select p.url as post, pi.role, pi.heading, pi.caption, i.path from post_images pi "
         "join images i on i.id = pi.image_id join posts p on p.id = pi.post_id order by p.url, pi.position",
     )
-    summary = [(r["post"].rsplit("/", 2)[-2], r["role"], r["heading"], r["caption"]) for r in images]
+    summary = [
+        (r["post"].rsplit("/", 2)[-2], r["role"], r["heading"], r["caption"]) for r in images
+    ]
     assert summary == [
-        ("deadlift-cues", "body", "Cue 1: Bar Over Mid-Foot", "Start position: the bar cuts the foot in half."),
+        (
+            "deadlift-cues",
+            "body",
+            "Cue 1: Bar Over Mid-Foot",
+            "Start position: the bar cuts the foot in half.",
+        ),
         ("deadlift-cues", "body", "Cue 3: Lats Tight", None),
         ("push-pull-legs", "featured", None, None),
         ("push-pull-legs", "body", "Push Day", None),

@@ -97,7 +97,7 @@ def _link(entry: etree._Element, rel: str, kind: str | None = None) -> str | Non
         if link.get("rel") == rel and (kind is None or link.get("type") == kind):
             href = link.get("href")
             if href:
-                return href
+                return str(href)
     return None
 
 
@@ -136,7 +136,11 @@ def normalize_caption_tables(scope: etree._Element) -> None:
         caption = next(
             (td for td in table.iter("td") if "tr-caption" in (td.get("class") or "").split()), None
         )
-        holder = image.getparent() if image.getparent() is not None and image.getparent().tag == "a" else image
+        holder = (
+            image.getparent()
+            if image.getparent() is not None and image.getparent().tag == "a"
+            else image
+        )
         figure = etree.Element("figure")
         holder.tail = None
         figure.append(holder)
@@ -197,8 +201,14 @@ def parse_blogger_posts(data: bytes, base_url: str) -> BloggerPosts:
             )
         )
     start = _int(root, "os:startIndex") or 1
-    return BloggerPosts(posts, _int(root, "os:totalResults"), start,
-                        len(root.findall("a:entry", namespaces=_NS)), summaries_only, totals)
+    return BloggerPosts(
+        posts,
+        _int(root, "os:totalResults"),
+        start,
+        len(root.findall("a:entry", namespaces=_NS)),
+        summaries_only,
+        totals,
+    )
 
 
 def _parent_id(entry: etree._Element, post_id: str | None, own_ids: set[str]) -> str | None:
@@ -250,7 +260,9 @@ def parse_blogger_comments(
                     "parent_remote_id": _parent_id(entry, post_id, own_ids),
                     "author_name": author.name if author else None,
                     "author_url": author.url if author else None,
-                    "is_post_author": bool(author and post_author_url and author.url == post_author_url),
+                    "is_post_author": bool(
+                        author and post_author_url and author.url == post_author_url
+                    ),
                     "published_at": parse_date(entry.findtext("a:published", namespaces=_NS)),
                     "permalink": permalink,
                     "post_remote_id": post_id,
@@ -263,8 +275,9 @@ def parse_blogger_comments(
         Comment(body_html=html, body_text=text, **fields)  # type: ignore[arg-type]
         for (fields, _raw), (html, text) in zip(drafts, bodies)
     ]
-    return BloggerComments(comments, _int(root, "os:totalResults"), _int(root, "os:startIndex") or 1,
-                           len(entries))
+    return BloggerComments(
+        comments, _int(root, "os:totalResults"), _int(root, "os:startIndex") or 1, len(entries)
+    )
 
 
 def with_depths(comments: list[Comment]) -> list[Comment]:

@@ -106,9 +106,8 @@ def looks_like_blogger(html: bytes, url: str, headers: Mapping[str, str]) -> boo
 
 def looks_like_ghost(html: bytes, url: str, headers: Mapping[str, str]) -> bool:
     """True on a ``Ghost x.y`` generator meta or Ghost's Portal/Content API markers."""
-    for name, value in headers.items():
-        if name.lower() == "x-ghost-cache-status":
-            return True
+    if any(name.lower() == "x-ghost-cache-status" for name in headers):
+        return True
     head = html[:200_000]
     return _generator(head).startswith(b"ghost") or bool(_GHOST_MARKS.search(head))
 

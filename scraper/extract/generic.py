@@ -53,7 +53,9 @@ PLATFORM_BODY: dict[str, tuple[str, ...]] = {
 }
 _POST_ID_META = etree.XPath("//meta[@itemprop='postId']/@content")
 _BLOGGER_POST_BODY_ID = re.compile(r"^post-body-(\d+)$")
-_MICRODATA_ARTICLE = re.compile(r"schema\.org/(?:BlogPosting|Article|NewsArticle|TechArticle|Report)$")
+_MICRODATA_ARTICLE = re.compile(
+    r"schema\.org/(?:BlogPosting|Article|NewsArticle|TechArticle|Report)$"
+)
 _LISTING_TYPES = frozenset({"Blog", "CollectionPage", "ItemList", "SearchResultsPage"})
 _TITLE_CLASSES = ("p-name", "entry-title", "post-title", "article-title", "BlogItem-title",
                   "blog-title", "gh-article-title", "single-title")  # fmt: skip
@@ -67,7 +69,9 @@ def _tokens(el: etree._Element) -> list[str]:
 
 def _by_class(root: etree._Element, names: tuple[str, ...]) -> list[etree._Element]:
     wanted = set(names)
-    return [el for el in root.iter() if isinstance(el.tag, str) and not wanted.isdisjoint(_tokens(el))]
+    return [
+        el for el in root.iter() if isinstance(el.tag, str) and not wanted.isdisjoint(_tokens(el))
+    ]
 
 
 def _str(value: Any) -> str | None:
@@ -96,7 +100,11 @@ def _microdata_article(root: etree._Element) -> etree._Element | None:
 
 
 def _itemprop(scope: etree._Element, name: str) -> list[etree._Element]:
-    return [el for el in scope.iter() if isinstance(el.tag, str) and name in (el.get("itemprop") or "").split()]
+    return [
+        el
+        for el in scope.iter()
+        if isinstance(el.tag, str) and name in (el.get("itemprop") or "").split()
+    ]
 
 
 def _main_h_entry(root: etree._Element) -> etree._Element | None:
@@ -106,7 +114,8 @@ def _main_h_entry(root: etree._Element) -> etree._Element | None:
     # Several top-level entries: a listing, unless one is clearly the post
     # (the others being replies that point at it).
     standalone = [
-        el for el in entries
+        el
+        for el in entries
         if not any("u-in-reply-to" in _tokens(d) for d in el.iter() if isinstance(d.tag, str))
     ]
     return standalone[0] if len(standalone) == 1 else None
@@ -117,7 +126,7 @@ def looks_like_post(root: etree._Element, meta: dict[str, str], jsonld: JsonLd) 
     kinds: set[str] = set()
     for obj in jsonld.objects():
         value = obj.get("@type")
-        kinds.update(value if isinstance(value, list) else [value])
+        kinds.update(str(v) for v in (value if isinstance(value, list) else [value]) if v)
     article = jsonld.article()
     if article is not None and article.get("@type") not in ("WebPage", ["WebPage"]):
         return True
@@ -129,14 +138,17 @@ def looks_like_post(root: etree._Element, meta: dict[str, str], jsonld: JsonLd) 
         return True
     if kinds & _LISTING_TYPES:
         return False
-    articles = [el for el in root.iter("article")]
-    if len(articles) == 1 and next(articles[0].iter("time"), None) is not None:
-        return True
-    return False
+    articles = list(root.iter("article"))
+    return len(articles) == 1 and next(articles[0].iter("time"), None) is not None
 
 
-def _title(root: etree._Element, meta: dict[str, str], article: dict[str, Any], entry: HEntry | None,
-           scope: etree._Element) -> str:
+def _title(
+    root: etree._Element,
+    meta: dict[str, str],
+    article: dict[str, Any],
+    entry: HEntry | None,
+    scope: etree._Element,
+) -> str:
     headline = _str(article.get("headline")) or _str(article.get("name"))
     if headline:
         return squash(headline)
@@ -156,8 +168,13 @@ def _title(root: etree._Element, meta: dict[str, str], article: dict[str, Any], 
     return titles[-1] if titles else ""
 
 
-def _dates(root: etree._Element, meta: dict[str, str], article: dict[str, Any], entry: HEntry | None,
-           scope: etree._Element) -> tuple[datetime | None, datetime | None]:
+def _dates(
+    root: etree._Element,
+    meta: dict[str, str],
+    article: dict[str, Any],
+    entry: HEntry | None,
+    scope: etree._Element,
+) -> tuple[datetime | None, datetime | None]:
     published = _date(_str(article.get("datePublished")))
     modified = _date(_str(article.get("dateModified")))
     if entry is not None:
@@ -187,8 +204,15 @@ def _dates(root: etree._Element, meta: dict[str, str], article: dict[str, Any], 
     return published, modified
 
 
-def _author(root: etree._Element, meta: dict[str, str], jsonld: JsonLd, article: dict[str, Any],
-            entry: HEntry | None, scope: etree._Element, base: str) -> Author | None:
+def _author(
+    root: etree._Element,
+    meta: dict[str, str],
+    jsonld: JsonLd,
+    article: dict[str, Any],
+    entry: HEntry | None,
+    scope: etree._Element,
+    base: str,
+) -> Author | None:
     person = jsonld.node(article.get("author"))
     if person and _str(person.get("name")):
         url = _str(person.get("url"))
@@ -227,9 +251,15 @@ def _keywords(value: Any) -> list[str]:
     return []
 
 
-def _terms(root: etree._Element, meta_all: list[tuple[str, str]], article: dict[str, Any],
-           entry: HEntry | None, scope: etree._Element, base: str,
-           comment_regions: list[etree._Element]) -> tuple[Term, ...]:
+def _terms(
+    root: etree._Element,
+    meta_all: list[tuple[str, str]],
+    article: dict[str, Any],
+    entry: HEntry | None,
+    scope: etree._Element,
+    base: str,
+    comment_regions: list[etree._Element],
+) -> tuple[Term, ...]:
     found: list[Term] = []
     seen: set[tuple[str, str]] = set()
 
@@ -313,7 +343,10 @@ def _normalize_media(root: etree._Element, platform: str) -> None:
         if not isinstance(el.tag, str):
             continue
         tokens = _tokens(el)
-        if any("gallery" in token and token != "gallery" for token in tokens) and "gallery" not in tokens:
+        if (
+            any("gallery" in token and token != "gallery" for token in tokens)
+            and "gallery" not in tokens
+        ):
             el.set("class", " ".join([*tokens, "gallery"]))
         if platform == "ghost" and el.tag in ("img", "source"):
             src = el.get("src")
@@ -364,12 +397,27 @@ def _blogger_post_id(root: etree._Element) -> str | None:
     return None
 
 
-def _featured(meta: dict[str, str], article: dict[str, Any], jsonld: JsonLd,
-              body_images: list[ImageRef], scope: etree._Element, base: str) -> ImageRef | None:
+def _featured(
+    meta: dict[str, str],
+    article: dict[str, Any],
+    jsonld: JsonLd,
+    body_images: list[ImageRef],
+    scope: etree._Element,
+    base: str,
+) -> ImageRef | None:
     """The post's lead image when it sits outside the body (Ghost's feature image)."""
     stems = {image_stem(ref.url) for ref in body_images}
-    for el in _by_class(scope, ("gh-feature-image", "article-image", "post-full-image",
-                                "feature-image", "u-featured", "post-image")):
+    for el in _by_class(
+        scope,
+        (
+            "gh-feature-image",
+            "article-image",
+            "post-full-image",
+            "feature-image",
+            "u-featured",
+            "post-image",
+        ),
+    ):
         img = el if el.tag == "img" else next(el.iter("img"), None)
         if img is None:
             continue
@@ -385,7 +433,9 @@ def _featured(meta: dict[str, str], article: dict[str, Any], jsonld: JsonLd,
     return None
 
 
-def extract_generic(html: bytes, url: str, *, content_type: str = "", platform: str = "generic") -> Post | None:
+def extract_generic(
+    html: bytes, url: str, *, content_type: str = "", platform: str = "generic"
+) -> Post | None:
     """Return the Post on a non-WordPress post page, or None when the page is not one.
 
     ``platform`` ("blogger", "ghost", "squarespace" or "generic") picks where
@@ -405,15 +455,29 @@ def extract_generic(html: bytes, url: str, *, content_type: str = "", platform: 
     title = _title(root, meta, article, entry, scope)
     published, modified = _dates(root, meta, article, entry, scope)
     author = _author(root, meta, jsonld, article, entry, scope, base)
-    comment_regions = [el for el in root.iter() if isinstance(el.tag, str)
-                       and re.search(r"(?:^|[-_ ])comments?(?:$|[-_ ])", f"{el.get('id') or ''} {el.get('class') or ''}")]
+    comment_regions = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and re.search(
+            r"(?:^|[-_ ])comments?(?:$|[-_ ])", f"{el.get('id') or ''} {el.get('class') or ''}"
+        )
+    ]
     terms = _terms(root, _meta_all(root), article, entry, scope, base, comment_regions)
 
     # Comments are read from the untouched tree; the body is cut from a copy.
-    all_entries = [el for el in root.iter() if isinstance(el.tag, str)
-                   and {"h-entry", "h-cite"} & set(_tokens(el)) and el is not entry_el]
-    comments = parse_h_entry_replies(entry, all_entries, url, post_url, base) if (
-        entry is not None or all_entries) else ()
+    all_entries = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and {"h-entry", "h-cite"} & set(_tokens(el))
+        and el is not entry_el
+    ]
+    comments = (
+        parse_h_entry_replies(entry, all_entries, url, post_url, base)
+        if (entry is not None or all_entries)
+        else ()
+    )
     if not comments:
         comments = parse_list_comments(root, url, base)
     if author is not None and author.url:
@@ -429,9 +493,15 @@ def extract_generic(html: bytes, url: str, *, content_type: str = "", platform: 
     body = _choose_body(work, platform, title)
     if body is None:
         return None
-    for region in [el for el in body.iter() if isinstance(el.tag, str) and re.search(
+    for region in [
+        el
+        for el in body.iter()
+        if isinstance(el.tag, str)
+        and re.search(
             r"(?:^|[-_ ])comments?(?:$|[-_ ])|(?:^| )(?:p-comment|u-comment)(?:$| )",
-            f"{el.get('id') or ''} {el.get('class') or ''}")]:
+            f"{el.get('id') or ''} {el.get('class') or ''}",
+        )
+    ]:
         if region.getparent() is not None:
             region.getparent().remove(region)
     cleaned = clean_body(body, base)
@@ -440,11 +510,22 @@ def extract_generic(html: bytes, url: str, *, content_type: str = "", platform: 
     if featured is not None:
         images.append(featured)
     for ref in cleaned.images:
-        images.append(ImageRef(url=ref.url, position=len(images), role=ref.role, alt=ref.alt,
-                               caption=ref.caption, heading=ref.heading, width=ref.width,
-                               height=ref.height))
+        images.append(
+            ImageRef(
+                url=ref.url,
+                position=len(images),
+                role=ref.role,
+                alt=ref.alt,
+                caption=ref.caption,
+                heading=ref.heading,
+                width=ref.width,
+                height=ref.height,
+            )
+        )
     remote_id = _blogger_post_id(root) if platform == "blogger" else None
-    excerpt = meta.get("description") or meta.get("og:description") or _str(article.get("description"))
+    excerpt = (
+        meta.get("description") or meta.get("og:description") or _str(article.get("description"))
+    )
     return Post(
         url=post_url,
         title=title,

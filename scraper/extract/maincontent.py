@@ -202,9 +202,7 @@ def _is_marked_body(el: etree._Element) -> bool:
         if found and value in found.lower().split():
             return True
     cls = el.get("class")
-    if cls and not _BODY_CLASSES.isdisjoint(cls.lower().split()):
-        return True
-    return False
+    return bool(cls) and not _BODY_CLASSES.isdisjoint(cls.lower().split())
 
 
 def _hidden(el: etree._Element) -> bool:
@@ -313,7 +311,9 @@ def _card_like(el: etree._Element) -> bool:
     return False
 
 
-def _teaser_lists(body: etree._Element, stats: dict[etree._Element, _Stats]) -> list[etree._Element]:
+def _teaser_lists(
+    body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element]:
     """Return lists of teaser cards (related, more-in, popular stories)."""
     found: list[etree._Element] = []
     for el, s in stats.items():
@@ -457,7 +457,7 @@ def _candidate_value(el: etree._Element, s: _Stats) -> float:
 def _describe(el: etree._Element) -> str:
     cls = (el.get("class") or "").split()
     ident = el.get("id")
-    return el.tag + (f"#{ident}" if ident else "") + (f".{cls[0]}" if cls else "")
+    return str(el.tag) + (f"#{ident}" if ident else "") + (f".{cls[0]}" if cls else "")
 
 
 def _pick_container(
@@ -545,9 +545,23 @@ def _is_furniture_block(el: etree._Element, s: _Stats, title: str | None) -> boo
         return True
     if _FURNITURE_TEXT.match(text):
         return True
-    if len(text) < 120 and (_BYLINE.match(text) or _is_date_line(text)):
+    return len(text) < 120 and bool(_BYLINE.match(text) or _is_date_line(text))
+
+
+_SHORT_BLOCKS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "span", "a",
+     "strong", "em", "b", "time", "div", "section"}
+)  # fmt: skip
+_CLEANED_CONTAINERS = frozenset({"ul", "ol", "div", "section", "table", "dl", "aside", "figure"})
+
+
+def _link_paragraph(el: etree._Element, s: _Stats) -> bool:
+    """A paragraph that is only a link ("READ MORE: ...") or a row of links."""
+    if not s.text:
+        return False
+    if s.links > 0.8 * s.text and s.text < 200 and s.commas < 2:
         return True
-    return False
+    return s.links > 0.65 * s.text and len(el.findall(".//a")) >= 2
 
 
 def _prune(container: etree._Element, title: str | None, removed: list[str]) -> None:
@@ -562,19 +576,23 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
         if s is None:
             continue
         tag = el.tag
-        if tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption",
-                   "span", "a", "strong", "em", "b", "time", "div", "section"):  # fmt: skip
-            if s.paragraphs <= 1 and s.headings <= 1 and _is_furniture_block(el, s, title):
-                doomed.append(el)
-                continue
+        if (
+            tag in _SHORT_BLOCKS
+            and s.paragraphs <= 1
+            and s.headings <= 1
+            and _is_furniture_block(el, s, title)
+        ):
+            doomed.append(el)
+            continue
         if tag == "p":
-            if s.text and s.links > 0.8 * s.text and s.text < 200 and s.commas < 2:
+            if _link_paragraph(el, s):
                 doomed.append(el)
-            elif s.text and s.links > 0.65 * s.text and len(el.findall(".//a")) >= 2:
-                doomed.append(el)
-        elif tag in ("ul", "ol", "div", "section", "table", "dl", "aside", "figure"):
-            if _prose(stats, el) < 0.3 * total and _conditionally_furniture(el, s):
-                doomed.append(el)
+        elif (
+            tag in _CLEANED_CONTAINERS
+            and _prose(stats, el) < 0.3 * total
+            and _conditionally_furniture(el, s)
+        ):
+            doomed.append(el)
     for el in doomed:
         if el.getparent() is not None and _attached(el, container):
             removed.append(_describe(el))
@@ -585,9 +603,14 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
 def _drop_orphan_headings(container: etree._Element, removed: list[str]) -> None:
     """Drop headings that introduce nothing: last in the content, or followed by a heading."""
     blocks = [
-        el for el in container.iter()
-        if isinstance(el.tag, str) and (el.tag in _HEADINGS or (
-            el.tag in _BLOCK_TAGS and _norm(el.text)) or el.tag in ("img", "li", "table"))
+        el
+        for el in container.iter()
+        if isinstance(el.tag, str)
+        and (
+            el.tag in _HEADINGS
+            or (el.tag in _BLOCK_TAGS and _norm(el.text))
+            or el.tag in ("img", "li", "table")
+        )
     ]
     for index in range(len(blocks) - 1, -1, -1):
         el = blocks[index]
@@ -614,9 +637,7 @@ def _conditionally_furniture(el: etree._Element, s: _Stats) -> bool:
         return False
     if link_share > 0.5 and s.text < 600:
         return True
-    if weight < 25 and link_share > 0.33 and s.paragraphs < 2 and prose < 200:
-        return True
-    return False
+    return weight < 25 and link_share > 0.33 and s.paragraphs < 2 and prose < 200
 
 
 _TITLE_SPLIT = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022:-]+\s+|\s+::\s+")
@@ -658,8 +679,10 @@ def _title_heading(container: etree._Element, titles: list[str]) -> etree._Eleme
         if len(key) < 8:
             continue
         for wanted in keys:
-            if key == wanted or wanted.startswith(key + " ") or (
-                len(key) > 20 and (key in wanted or wanted in key)
+            if (
+                key == wanted
+                or wanted.startswith(key + " ")
+                or (len(key) > 20 and (key in wanted or wanted in key))
             ):
                 return el
     return None
@@ -740,7 +763,7 @@ def main_content_text(root: etree._Element, *, title: str | None = None) -> str:
 
 
 _CAPTION_WORDS = re.compile(
-    r"(?:^|[-_ ])(?:caption|credit|credits|wp-caption-text)(?=$|[-_ ])", re.I
+    r"(?:^|[-_ ])(?:caption|credit|credits|wp-caption-text)(?=$|[-_ ])", re.IGNORECASE
 )
 
 

@@ -67,7 +67,7 @@ def _tokens(el: etree._Element) -> list[str]:
     value = el.get("class")
     if not value:
         return []
-    tokens = value.split()
+    tokens: list[str] = str(value).split()
     extra = [_CLASSIC[t] for t in tokens if t in _CLASSIC]
     return tokens + extra
 
@@ -110,8 +110,8 @@ def _properties(entry: etree._Element) -> list[tuple[str, etree._Element]]:
         for token in tokens:
             if token[:2] in ("p-", "u-", "e-") or token.startswith("dt-"):
                 found.append((token, el))
-        nested_root = any(t.startswith("h-") for t in tokens) or "hentry" in tokens or (
-            "vcard" in tokens
+        nested_root = (
+            any(t.startswith("h-") for t in tokens) or "hentry" in tokens or ("vcard" in tokens)
         )
         if not nested_root:
             stack.extend(reversed([c for c in el if isinstance(c.tag, str)]))
@@ -130,7 +130,7 @@ def _dt_value(el: etree._Element) -> str | None:
     for attr in ("datetime", "title", "value", "content"):
         value = el.get(attr)
         if value and value.strip():
-            return value.strip()
+            return str(value).strip()
     for child in el.iter():
         if "value" in (child.get("class") or "").split():
             return squash(child.get("title") or text_of(child)) or None

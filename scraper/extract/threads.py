@@ -39,11 +39,13 @@ from .microformats import HEntry, entry_key, read_h_entry
 
 __all__ = ["parse_h_entry_replies", "parse_list_comments"]
 
-_REGION = re.compile(r"(?:^|[-_ ])comments?(?:$|[-_ ])|(?:^|[-_ ])commentlist|comment-thread", re.I)
-_ITEM_CLASS = re.compile(
-    r"(?:^|[-_ ])(?:comment|comment-item|reply|h-cite|h-entry|hentry)(?:$|[ ])", re.I
+_REGION = re.compile(
+    r"(?:^|[-_ ])comments?(?:$|[-_ ])|(?:^|[-_ ])commentlist|comment-thread", re.IGNORECASE
 )
-_ID_NUMBER = re.compile(r"^(?:li-|div-)?(?:comment|c|reply|cmt|note)[-_]?(\d+)$", re.I)
+_ITEM_CLASS = re.compile(
+    r"(?:^|[-_ ])(?:comment|comment-item|reply|h-cite|h-entry|hentry)(?:$|[ ])", re.IGNORECASE
+)
+_ID_NUMBER = re.compile(r"^(?:li-|div-)?(?:comment|c|reply|cmt|note)[-_]?(\d+)$", re.IGNORECASE)
 _ID_ANY = re.compile(r"^[A-Za-z][\w:-]*$")
 _CONTENT_CLASSES = (
     "comment-content", "comment-text", "comment-body-text", "e-content", "p-content",
@@ -56,9 +58,11 @@ _FURNITURE = re.compile(
     r"comment-actions|comment-reply|reply|reply-link|avatar|avatar-image-container|vcard|"
     r"p-author|h-card|dt-published|u-in-reply-to|datetime|comment-date|meta|says|edit-link|"
     r"thread-toggle|thread-count|comment-replybox-thread|continue|user)(?:$|[-_ ])",
-    re.I,
+    re.IGNORECASE,
 )
-_REPLY_CONTAINERS = re.compile(r"(?:^|[-_ ])(?:children|replies|comment-replies|thread|inline-thread)")
+_REPLY_CONTAINERS = re.compile(
+    r"(?:^|[-_ ])(?:children|replies|comment-replies|thread|inline-thread)"
+)
 
 
 def _classes(el: etree._Element) -> list[str]:
@@ -96,7 +100,9 @@ def _date_of(el: etree._Element, skip: set[etree._Element]) -> datetime | None:
                 return moment
     for node in _own_iter(el, skip):
         if node.tag == "time" and node.get("datetime"):
-            moment = parse_date(node.get("datetime"), assume_utc=len(node.get("datetime", "")) == 10)
+            moment = parse_date(
+                node.get("datetime"), assume_utc=len(node.get("datetime", "")) == 10
+            )
             if moment is not None:
                 return moment
         if node.tag == "abbr" and node.get("title") and _has_class(node, _DATE_CLASSES):
@@ -139,7 +145,9 @@ def _own_iter(el: etree._Element, skip: set[etree._Element]) -> list[etree._Elem
     return found
 
 
-def _author_of(el: etree._Element, skip: set[etree._Element], base: str) -> tuple[str | None, str | None]:
+def _author_of(
+    el: etree._Element, skip: set[etree._Element], base: str
+) -> tuple[str | None, str | None]:
     for name in _AUTHOR_CLASSES:
         for node in _own_iter(el, skip):
             if name in _classes(node) or (name == "user" and node.tag == "cite"):
@@ -148,7 +156,7 @@ def _author_of(el: etree._Element, skip: set[etree._Element], base: str) -> tupl
                     (n for n in holder.iter() if {"fn", "p-name"} & set(_classes(n))), None
                 )
                 text = squash(text_of(inner if inner is not None else holder))
-                text = re.sub(r"\s+(?:says|said|wrote)\b.*$", "", text, flags=re.I).strip()
+                text = re.sub(r"\s+(?:says|said|wrote)\b.*$", "", text, flags=re.IGNORECASE).strip()
                 if not text:
                     continue
                 link = holder if holder.tag == "a" else next(holder.iter("a"), None)
@@ -190,14 +198,14 @@ def _remote_id(el: etree._Element) -> str | None:
     for attr in ("data-comment-id", "data-id"):
         value = el.get(attr)
         if value and value.strip():
-            return value.strip()
+            return str(value).strip()
     ident = el.get("id")
     if ident:
         match = _ID_NUMBER.match(ident)
         if match:
             return match.group(1)
         if _ID_ANY.match(ident):
-            return ident
+            return str(ident)
     return None
 
 
@@ -239,9 +247,14 @@ def parse_list_comments(root: etree._Element, page_url: str, base: str) -> tuple
     item_set = set(items)
     # A list item that only wraps another item (li > article.comment) is not itself one.
     items = [
-        el for el in items
-        if not (el.tag == "li" and len([c for c in el if isinstance(c.tag, str)]) == 1
-                and el[0] in item_set and not squash(el.text))
+        el
+        for el in items
+        if not (
+            el.tag == "li"
+            and len([c for c in el if isinstance(c.tag, str)]) == 1
+            and el[0] in item_set
+            and not squash(el.text)
+        )
     ]
     item_set = set(items)
     parent_of: dict[etree._Element, etree._Element | None] = {}
@@ -263,7 +276,9 @@ def parse_list_comments(root: etree._Element, page_url: str, base: str) -> tuple
         text = squash(text_of(body))
         if not text and author is None:
             continue
-        rid = _remote_id(el) or _hash_id(author, published.isoformat() if published else None, text[:300])
+        rid = _remote_id(el) or _hash_id(
+            author, published.isoformat() if published else None, text[:300]
+        )
         ids[el] = rid
         if el.get("id"):
             anchors[el.get("id", "")] = rid
@@ -305,7 +320,9 @@ def parse_list_comments(root: etree._Element, page_url: str, base: str) -> tuple
     return _with_depths(comments)
 
 
-def _declared_parent(el: etree._Element, skip: set[etree._Element], anchors: dict[str, str]) -> str | None:
+def _declared_parent(
+    el: etree._Element, skip: set[etree._Element], anchors: dict[str, str]
+) -> str | None:
     """A parent named by ``data-parent-id`` or an in-page ``in-reply-to`` link."""
     value = el.get("data-parent-id") or el.get("data-parent")
     if value:
@@ -405,7 +422,8 @@ def parse_h_entry_replies(
             for node in list(body.iterdescendants()):
                 words = node.get("class") or ""
                 if node.getparent() is not None and (
-                    _FURNITURE.search(words) or re.search(r"(?:^| )(?:h-cite|h-entry|p-comment|u-comment)", words)
+                    _FURNITURE.search(words)
+                    or re.search(r"(?:^| )(?:h-cite|h-entry|p-comment|u-comment)", words)
                 ):
                     node.getparent().remove(node)
         raw, _images = serialize_body(body, base, collect=False)
@@ -413,7 +431,9 @@ def parse_h_entry_replies(
         text = squash(text_of(body))
         author = entry.author
         rid = _entry_remote_id(entry) or _hash_id(
-            author.name if author else None, published.isoformat() if published else None, text[:300]
+            author.name if author else None,
+            published.isoformat() if published else None,
+            text[:300],
         )
         rid_of[id(entry)] = rid
         drafts.append(
@@ -432,11 +452,11 @@ def parse_h_entry_replies(
     bodies = iter(finish_many([raw for _f, raw in drafts]))
     comments = []
     for fields, _raw in drafts:
-        parent = fields.pop("_parent")
+        parent_entry = fields.pop("_parent")
         html, text = next(bodies)
         comments.append(
             Comment(
-                parent_remote_id=rid_of.get(id(parent)) if parent is not None else None,
+                parent_remote_id=rid_of.get(id(parent_entry)) if parent_entry is not None else None,
                 body_html=html,
                 body_text=text,
                 **fields,  # type: ignore[arg-type]
