@@ -390,7 +390,7 @@ def test_utf8_bom_without_charset_is_decoded(scenario: Scenario) -> None:
     assert "\ufeff" not in post["title"] and "ï»¿" not in post["title"]
 
 
-@pytest.mark.xfail(strict=True, reason="extraction: a UTF-8 BOM does not override a header charset (reported)")
+
 def test_utf8_bom_beats_a_wrong_header_charset(scenario: Scenario) -> None:
     post = scenario.post("/faults/bom-wrong-header/")
     assert post is not None and post["title"] == "Größe — BOM Beats Header"

@@ -182,8 +182,6 @@ def test_only_http_image_urls_are_stored_and_fetched(hostile: Hostile) -> None:
     assert fetched and all(urlsplit(url).hostname == "127.0.0.1" for url in fetched)
 
 
-@pytest.mark.xfail(strict=True, reason="extraction: text of <script>/<style> inside the title or a comment "
-                                       "author leaks into the stored text (reported)")
 def test_script_and_style_text_do_not_leak_into_titles_or_names(hostile: Hostile) -> None:
     ((title,),) = query(hostile.db_path, "select title from posts where id = ?", (hostile.post_id,))
     names = [row[0] for row in query(hostile.db_path, "select author_name from comments")]

@@ -8,6 +8,8 @@ costs a Python call per element). Imports lxml only.
 
 from __future__ import annotations
 
+import copy
+
 import re
 from collections.abc import Iterable
 
@@ -61,7 +63,9 @@ _CHROME_TAGS = frozenset({"aside", "nav"})
 
 
 def _encoding(data: bytes, content_type: str) -> str:
-    """Pick the document encoding: header, then ``<meta charset>``, then UTF-8 if it decodes."""
+    """Pick the document encoding: a byte-order mark, the header, ``<meta charset>``, then UTF-8 if it decodes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
     match = _CHARSET_HEADER.search(content_type or "")
     if match is None:
         match_b = _CHARSET_META.search(data[:4096])
@@ -121,9 +125,17 @@ def parse_fragment(html: str) -> etree._Element:
     return wrapper
 
 
+_NON_TEXT = frozenset({"script", "style", "noscript", "template"})
+
+
 def text_of(el: etree._Element) -> str:
-    """Return all text inside ``el`` (its own tail excluded)."""
-    return "".join(el.itertext())
+    """Return the readable text inside ``el`` (its own tail excluded; script/style text left out)."""
+    if next(el.iter(*_NON_TEXT), None) is None:
+        return "".join(el.itertext())
+    clone = copy.deepcopy(el)
+    clone.tail = None
+    etree.strip_elements(clone, *_NON_TEXT, with_tail=False)
+    return "".join(clone.itertext())
 
 
 def drop(el: etree._Element) -> None:
