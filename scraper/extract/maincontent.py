@@ -107,6 +107,11 @@ _BODY_CLASSES = frozenset(
         "content-body", "body-text", "post-text", "single-post-content", "blog-content",
     }
 )  # fmt: skip
+# Embedded posts (tweets, Instagram) quoted in the article are content, whatever
+# "social" word their wrapper carries.
+_EMBED = re.compile(
+    r"(?:^|[-_ ])embed(?:ded)?(?:$|[-_ ])|twitter-tweet|instagram-media", re.IGNORECASE
+)
 _SENTENCE_END = re.compile(r"[.!?…:;\u3002\uff01\uff1f]['\"’”)\]]?\s*$")
 _COMMA = re.compile(r"[,\u060c\u3001\uff0c]")
 _FURNITURE_TEXT = re.compile(
@@ -189,7 +194,7 @@ def _class_weight(el: etree._Element) -> int:
     if not words:
         return 0
     weight = 0
-    if _NEGATIVE.search(words):
+    if _NEGATIVE.search(words) and not _EMBED.search(words):
         weight -= 25
     if _POSITIVE.search(words):
         weight += 25
@@ -360,7 +365,7 @@ def _strip(body: etree._Element) -> None:
             chrome.append(el)
         elif el.get("class") or el.get("id"):
             words = _attr_words(el)
-            if _NEGATIVE.search(words) and not _POSITIVE.search(words):
+            if _NEGATIVE.search(words) and not _POSITIVE.search(words) and not _EMBED.search(words):
                 chrome.append(el)
     removed: set[etree._Element] = set()
     for el in chrome:
