@@ -38,7 +38,7 @@ def schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         r[0]
         for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")
     ]
-    return {n: [r[1] for r in conn.execute(f'pragma table_info("{n}")')] for n in names}
+    return {n: [r[1] for r in conn.execute(f'pragma table_xinfo("{n}")') if r[6] != 1] for n in names}
 
 
 def _is_fts(name: str) -> bool:
