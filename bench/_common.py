@@ -290,7 +290,7 @@ class ChildRun:
     cpu_s: float  # user + sys of the child (and of children it waited for)
     user_s: float
     sys_s: float
-    max_rss_mib: float  # peak resident set size of the child
+    max_rss_mib: float  # peak resident set size of the child's own program (VmHWM after exec)
     stdout: str
     stderr: str
 
@@ -304,10 +304,16 @@ def run_measured(cmd: Sequence[str], *, timeout: float = 900.0, env: dict[str, s
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, env=env, cwd=cwd)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
+        peak = [0]
+        done = threading.Event()
+        poller = threading.Thread(target=_poll_hwm, args=(proc.pid, list(cmd), peak, done), daemon=True)
+        poller.start()
         try:
             _pid, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
+            done.set()
+            poller.join(5)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -318,9 +324,34 @@ def run_measured(cmd: Sequence[str], *, timeout: float = 900.0, env: dict[str, s
         Path(f"{out_path}{suffix}").unlink(missing_ok=True)
     return ChildRun(
         returncode=proc.returncode, wall_s=wall, cpu_s=usage.ru_utime + usage.ru_stime,
-        user_s=usage.ru_utime, sys_s=usage.ru_stime, max_rss_mib=usage.ru_maxrss / 1024,
+        user_s=usage.ru_utime, sys_s=usage.ru_stime,
+        max_rss_mib=(peak[0] or usage.ru_maxrss) / 1024,
         stdout=stdout, stderr=stderr,
     )
+
+
+def _poll_hwm(pid: int, cmd: Sequence[str], peak: list[int], done: threading.Event,
+              interval: float = 0.05) -> None:
+    """Keep the child's VmHWM (KiB) in ``peak[0]`` until it exits.
+
+    wait4's ru_maxrss is not used: Linux carries the peak of the address space
+    the child had before exec (this runner's, which may hold a generated blog)
+    into it. VmHWM is read only once ``/proc/PID/cmdline`` shows the exec'd
+    command.
+    """
+    expected = "\0".join(cmd).encode() + b"\0"
+    root = Path(f"/proc/{pid}")
+    while True:
+        try:
+            if (root / "cmdline").read_bytes() == expected:
+                for line in (root / "status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+                        break
+        except OSError:
+            return
+        if done.wait(interval):
+            return
 
 
 def median(values: Sequence[float]) -> float:

@@ -84,11 +84,15 @@ def run(full: bool, *, corpus: Path, datasette: bool, output: Path, server: str 
 
 
 def _git_commit() -> str:
+    """The commit measured, noting uncommitted changes to the package."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                               cwd=common.ROOT, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "scraper", "schemas"], capture_output=True,
+                               text=True, cwd=common.ROOT, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
+    return f"{head} (with uncommitted changes in scraper/)" if dirty else head
 
 
 # ---------------------------------------------------------------- report
@@ -114,7 +118,7 @@ def render(r: dict[str, Any]) -> str:
         "# Benchmarks",
         "",
         f"Written by `bench/run_all.py` ({r['mode']} mode{', `make bench FULL=1`' if r['mode'] == 'full' else ', `make bench`'}) "
-        f"on {r['date']} at commit `{r['commit']}`. Every figure below comes from this one run; the peers ran "
+        f"on {r['date']} at commit {r['commit']}. Every figure below comes from this one run; the peers ran "
         "beside ours, interleaved, against the same local server.",
         "",
         "| machine | |",
@@ -145,6 +149,8 @@ def render(r: dict[str, Any]) -> str:
         f"Server ceiling (bare keep-alive asyncio client, 8 connections): "
         f"{_f(crawl['server']['ceiling_robots_rps'], 0)} requests/s for robots.txt, "
         f"{_f(crawl['server']['ceiling_post_rps'], 0)} requests/s for a post page.",
+        "",
+        "Peak RSS is the child's VmHWM, polled from /proc every 50 ms.",
         "",
         "| crawler | pages/s | CPU s | pages per CPU s | peak RSS MiB | pages | posts | comments (replies) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
