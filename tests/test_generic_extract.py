@@ -171,3 +171,20 @@ def test_handmade_post_with_nested_list_comments() -> None:
 def test_pages_and_listings_are_not_posts(path: str) -> None:
     assert extract_generic(page(path), ORIGIN + "/") is None
     assert extract_post_page(page(path), ORIGIN + "/") is None
+
+
+def test_bare_hand_made_post_with_a_date_under_its_title() -> None:
+    html = (
+        b"<html><head><title>Rowing intervals</title></head><body><p><a href='/'>Home</a></p>"
+        b"<h1>Rowing intervals</h1><p>3 May 2024</p>"
+        b"<p>Eight rounds of 500 m on the rower with a minute of rest, holding the same split "
+        b"for every round. The last two rounds decide whether the pace was right.</p>"
+        b"<h2>Splits</h2><ul><li>Round 1: 1:52</li><li>Round 8: 1:53</li></ul></body></html>"
+    )
+    post = extract_generic(html, "https://plain.example/rowing.html")
+    assert post is not None
+    assert post.title == "Rowing intervals"
+    assert post.published_at == datetime(2024, 5, 3, tzinfo=UTC)  # a day without a time of day
+    assert post.body_text.startswith("Eight rounds of 500 m on the rower")
+    assert "Round 8: 1:53" in post.body_text
+    assert "Home" not in post.body_text

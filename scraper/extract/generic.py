@@ -41,7 +41,7 @@ from .maincontent import find_main_content, page_titles, render_text
 from .microformats import HEntry, find_h_entries, read_h_entry
 from .pages import canonical_url
 from .postmeta import JsonLd
-from .threads import parse_h_entry_replies, parse_list_comments
+from .threads import day_of, parse_h_entry_replies, parse_list_comments
 
 __all__ = ["PLATFORM_BODY", "extract_article_text", "extract_generic", "looks_like_post"]
 
@@ -138,8 +138,42 @@ def looks_like_post(root: etree._Element, meta: dict[str, str], jsonld: JsonLd) 
         return True
     if kinds & _LISTING_TYPES:
         return False
+    if meta.get("article:published_time") or _itemprop(root, "datePublished"):
+        return True
     articles = list(root.iter("article"))
-    return len(articles) == 1 and next(articles[0].iter("time"), None) is not None
+    if len(articles) == 1 and next(articles[0].iter("time"), None) is not None:
+        return True
+    return _dated_title(root)
+
+
+_DATE_TEXT = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
+    r"\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def _title_date_line(root: etree._Element) -> str | None:
+    """The short dated line right under the page's only ``h1`` (a hand-made post), if any."""
+    headings = list(root.iter("h1"))
+    if len(headings) != 1:
+        return None
+    seen = 0
+    for el in headings[0].itersiblings():
+        if not isinstance(el.tag, str):
+            continue
+        text = squash(text_of(el))
+        if text and len(text) < 120 and _DATE_TEXT.search(text):
+            return text
+        seen += 1
+        if seen >= 3:
+            break
+    return None
+
+
+def _dated_title(root: etree._Element) -> bool:
+    return _title_date_line(root) is not None
 
 
 def _title(
@@ -192,6 +226,9 @@ def _dates(
                 published = moment
             elif "dateModified" in (el.get("itemprop") or "") and modified is None:
                 modified = moment
+    if published is None:
+        line = _title_date_line(root)
+        published = (parse_loose_date(line) or day_of(line)) if line else None
     if published is None:
         for el in scope.iter("time", "abbr"):
             tokens = _tokens(el)

@@ -37,7 +37,7 @@ from .content import finish_many, serialize_body
 from .dates import parse_date, parse_loose_date
 from .microformats import HEntry, entry_key, read_h_entry
 
-__all__ = ["parse_h_entry_replies", "parse_list_comments"]
+__all__ = ["day_of", "parse_h_entry_replies", "parse_list_comments"]
 
 _REGION = re.compile(
     r"(?:^|[-_ ])comments?(?:$|[-_ ])|(?:^|[-_ ])commentlist|comment-thread", re.IGNORECASE
@@ -112,13 +112,13 @@ def _date_of(el: etree._Element, skip: set[etree._Element]) -> datetime | None:
     for node in _own_iter(el, skip):
         if _has_class(node, _DATE_CLASSES):
             text = squash(text_of(node))
-            moment = parse_loose_date(text) or _day(text)
+            moment = parse_loose_date(text) or day_of(text)
             if moment is not None:
                 return moment
     return None
 
 
-def _day(text: str) -> datetime | None:
+def day_of(text: str) -> datetime | None:
     """A date written without a time of day ("March 16, 2024") as 00:00 UTC that day."""
     if not text or re.search(r"\d:\d\d", text) or not re.search(r"\d{4}", text):
         return None
