@@ -20,12 +20,12 @@ demo: venv
 test-deps:
 	bash scripts/install-test-deps.sh
 
-test: venv test-deps
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
-
 $(BIN)/.bench-installed: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	touch $@
+
+test: $(BIN)/.bench-installed test-deps
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/run_all.py $(if $(FULL),--full,)
