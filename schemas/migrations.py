@@ -37,7 +37,7 @@ def _sql_step(path: Path) -> Any:
 
 def _fts(db: Database) -> None:
     for table, columns in FTS_CONFIG.items():
-        db[table].enable_fts(
+        db.table(table).enable_fts(
             columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2"
         )
 

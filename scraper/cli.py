@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Literal, TypeVar
 
 import click
 
@@ -244,7 +244,7 @@ def serve(db_path: Path, port: int, host: str, allow_sql: bool, debug: bool) -> 
 @click.option("--where", help="SQL condition on the rows, e.g. \"depth > 2\".")
 @click.option("--since", help="Only rows whose date column is on or after this date.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def export(table: str, db_path: Path, fmt: str, output: Path | None, where: str | None, since: str | None,
+def export(table: str, db_path: Path, fmt: Literal["csv", "json"], output: Path | None, where: str | None, since: str | None,
            debug: bool) -> None:
     """Stream a table or view as CSV or JSON, e.g. ``fitarchive export comment_threads -o threads.csv``."""
     try:

@@ -215,7 +215,7 @@ class _SiteCrawl:
         if self.counts.errors:
             status = "partial"
         with self.db.atomic():
-            self.db["sites"].update(self.site_id, {"last_crawled_at": store.now_iso()})
+            self.db.table("sites").update(self.site_id, {"last_crawled_at": store.now_iso()})
         store.finish_run(self.db, self.run_id, self.counts, status=status, message=message)
         return CrawlReport(self.run_id, self.base_url, status, self.counts, self.mode, message)
 
@@ -337,13 +337,16 @@ class _SiteCrawl:
     async def _rest_json(
         self, url: str, *, kind: str, keep: bool = True, probe: bool = False
     ) -> tuple[Fetched, Any]:
-        fetched = await self._get(url, kind=kind, keep=keep, probe=probe)
-        if not fetched.ok or "json" not in fetched.content_type.lower():
-            return fetched, None
-        try:
-            return fetched, json.loads(fetched.content)
-        except ValueError:
-            return fetched, None
+        """GET a REST URL; (fetched, parsed JSON or None). Only JSON answers are kept as raw pages."""
+        fetched = await self.fetcher.fetch(url)
+        data = None
+        if fetched.ok and "json" in fetched.content_type.lower():
+            try:
+                data = json.loads(fetched.content)
+            except ValueError:
+                data = None
+        self._record(fetched, kind=kind, keep=keep and data is not None, probe=probe)
+        return fetched, data
 
     async def _crawl_rest(self, api_root: str) -> bool:
         """Archive through the REST API; False when the API is not usable."""
@@ -466,9 +469,9 @@ class _SiteCrawl:
             due.update(await self._posts_with_changed_comment_sets(api_root))
         by_remote = {row["remote_id"]: row for row in rows}
         for remote_id in sorted(due - done):
-            row = by_remote.get(remote_id)
-            if row is None:
+            if remote_id not in by_remote:
                 continue
+            row = by_remote[remote_id]
             author_remote = None
             if row["author_id"] is not None:
                 found = self.db.execute("select remote_id from authors where id = ?", [row["author_id"]]).fetchone()
@@ -493,7 +496,7 @@ class _SiteCrawl:
             "select count(*) from comments c join posts p on p.id = c.post_id "
             "where p.site_id = ? and c.deleted_at is null and c.comment_type = 'comment'",
             [self.site_id]).fetchone()[0]
-        return int(total) == ours
+        return int(total) == int(ours)
 
     async def _posts_with_changed_comment_sets(self, api_root: str) -> set[str]:
         """List every comment id on the site (ids only) and return posts whose set changed."""
@@ -615,7 +618,7 @@ class _SiteCrawl:
                 self.counts.errors += 1
                 log.exception("%s: failed to archive (%s)", ref.url, exc)
                 with self.db.atomic():
-                    self.db["fetches"].insert({"run_id": self.run_id, "url": ref.url, "kind": "post",
+                    self.db.table("fetches").insert({"run_id": self.run_id, "url": ref.url, "kind": "post",
                                                "error": f"{type(exc).__name__}: {exc}", "fetched_at": store.now_iso()})
 
     async def _discover_html(self, home: Fetched | None) -> list[PageRef]:
@@ -911,6 +914,15 @@ def reextract(db_path: Path, *, on_event: Event | None = None) -> store.RunCount
     return counts
 
 
+def _or_nothing(extractor: Callable[..., list[T]], body: bytes, url: str, *args: Any) -> list[T]:
+    """Run a REST extractor over a stored page; a page that no longer parses yields nothing."""
+    try:
+        return extractor(body, *args)
+    except ExtractError as exc:
+        log.warning("%s: stored page skipped (%s)", url, exc)
+        return []
+
+
 def _stored_pages(db: Database, site_id: int, kind: str) -> Iterable[tuple[str, bytes, str]]:
     for url, body, content_type in db.execute(
         "select url, body, content_type from pages where site_id = ? and kind = ? order by url", [site_id, kind]
@@ -940,10 +952,10 @@ def _stored_posts(db: Database, site_id: int, base_url: str) -> Iterable[tuple[P
     yield from _stored_blogger_posts(db, site_id, base_url)
     rest_comments: dict[str, dict[str, Comment]] = {}
     for _url, body, _type in _stored_pages(db, site_id, "rest_comments"):
-        for comment in extract_rest_comments(body):
+        for comment in _or_nothing(extract_rest_comments, body, _url):
             rest_comments.setdefault(comment.post_remote_id or "", {})[comment.remote_id] = comment
     for _url, body, _type in _stored_pages(db, site_id, "rest_posts"):
-        for post in extract_rest_posts(body, base_url):
+        for post in _or_nothing(extract_rest_posts, body, _url, base_url):
             comments = rest_comments.get(post.remote_id or "", {})
             yield post, list(comments.values())
     page_comments: dict[str, dict[str, Comment]] = {}
@@ -953,11 +965,15 @@ def _stored_posts(db: Database, site_id: int, base_url: str) -> Iterable[tuple[P
         for comment in parsed.comments:
             bucket.setdefault(comment.remote_id, comment)
     for url, body, content_type in _stored_pages(db, site_id, "post"):
-        post = extract_post_page(body, url, content_type=content_type)
-        if post is None:
+        try:
+            page_post = extract_post_page(body, url, content_type=content_type)
+        except ExtractError as exc:
+            log.warning("%s: stored page skipped (%s)", url, exc)
             continue
-        merged = {c.remote_id: c for c in post.comments}
-        for key in {strip_comment_page(canonical_url(url)), strip_comment_page(post.url)}:
+        if page_post is None:
+            continue
+        merged = {c.remote_id: c for c in page_post.comments}
+        for key in {strip_comment_page(canonical_url(url)), strip_comment_page(page_post.url)}:
             for remote_id, comment in page_comments.get(key, {}).items():
                 merged.setdefault(remote_id, comment)
-        yield post, list(merged.values())
+        yield page_post, list(merged.values())

@@ -290,7 +290,7 @@ def save_site(db: Database, *, base_url: str, name: str | None, platform: str) -
         "first_crawled_at": (existing[1] if existing else None) or now_iso(),
     }
     with db.atomic():
-        db["sites"].upsert(row, pk="id")
+        db.table("sites").upsert(row, pk="id")
     return site_id
 
 
@@ -305,7 +305,7 @@ def get_state(db: Database, site_id: int, key: str) -> str | None:
 def set_state(db: Database, site_id: int, key: str, value: str | None) -> None:
     """Write a per-site crawl_state value."""
     with db.atomic():
-        db["crawl_state"].upsert(
+        db.table("crawl_state").upsert(
             {"site_id": site_id, "key": key, "value": value, "updated_at": now_iso()},
             pk=("site_id", "key"),
         )
@@ -351,7 +351,7 @@ def start_run(db: Database, *, site_id: int | None, seed_url: str) -> int:
             "update crawl_runs set status = 'interrupted', "
             "message = coalesce(message, 'the crawler stopped before the run finished') where status = 'running'"
         )
-        table = db["crawl_runs"]
+        table = db.table("crawl_runs")
         table.insert({"site_id": site_id, "seed_url": seed_url, "started_at": now_iso(), "status": "running"})
         return int(table.last_pk)  # type: ignore[arg-type]
 
@@ -365,7 +365,7 @@ def finish_run(db: Database, run_id: int, counts: RunCounts, *, status: str, mes
         **{name: getattr(counts, name) for name in RunCounts.__dataclass_fields__},
     }
     with db.atomic():
-        db["crawl_runs"].update(run_id, row)
+        db.table("crawl_runs").update(run_id, row)
 
 
 def _fetch_row(run_id: int, fetched: Fetched, kind: str) -> dict[str, Any]:
@@ -401,14 +401,14 @@ def _page_row(fetched: Fetched, site_id: int | None, kind: str) -> dict[str, Any
 
 def log_fetch(db: Database, run_id: int, fetched: Fetched, *, kind: str) -> None:
     """Append one HTTP exchange to ``fetches``."""
-    db["fetches"].insert(_fetch_row(run_id, fetched, kind))
+    db.table("fetches").insert(_fetch_row(run_id, fetched, kind))
 
 
 def save_page(db: Database, fetched: Fetched, *, site_id: int | None, kind: str) -> None:
     """Keep the raw bytes of a fetched document (zlib) for offline re-extraction."""
     if fetched.not_modified or not fetched.content:
         return
-    db["pages"].upsert(_page_row(fetched, site_id, kind), pk="id")
+    db.table("pages").upsert(_page_row(fetched, site_id, kind), pk="id")
 
 
 class CaptureLog:
@@ -439,9 +439,9 @@ class CaptureLog:
             return
         with self.db.atomic():
             if self._fetches:
-                self.db["fetches"].insert_all(self._fetches, batch_size=500)
+                self.db.table("fetches").insert_all(self._fetches, batch_size=500)
             if self._pages:
-                self.db["pages"].upsert_all(list(self._pages.values()), pk="id", batch_size=100)
+                self.db.table("pages").upsert_all(list(self._pages.values()), pk="id", batch_size=100)
         self._fetches = []
         self._pages = {}
 
@@ -825,7 +825,7 @@ def save_image_file(db: Database, image: ImageFile, *, store_root: Path) -> bool
             raise StorageError(f"{target}: cannot write image ({exc.strerror})") from None
         written = True
     with db.atomic():
-        db["images"].upsert(
+        db.table("images").upsert(
             {
                 "id": stable_id(image.url),
                 "url": image.url,

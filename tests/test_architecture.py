@@ -35,3 +35,11 @@ def test_readme_documents_every_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"fitarchive {name}" in readme, name
+
+
+def test_code_type_checks_strictly() -> None:
+    mypy = shutil.which("mypy", path=str(Path(sys.executable).parent))
+    assert mypy, "mypy is part of the test extras"
+    result = subprocess.run([mypy, "--strict", "scraper", "schemas"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -106,3 +106,25 @@ def test_second_demo_crawl_changes_nothing(demo_archive: Path) -> None:
     assert result.returncode == 0, result.stderr
     db = store.open_db(demo_archive, readonly=True)
     assert {table: db[table].count for table in before} == before
+
+
+def test_reextract_rebuilds_comments_and_images_offline(demo_archive: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "fitness.db"
+    shutil.copy(demo_archive, copy)
+    db = store.open_db(copy)
+    before = {
+        "comments": sorted(tuple(r) for r in db.execute("select id, parent_id, path, body_text from comments")),
+        "post_images": sorted(tuple(r) for r in db.execute("select * from post_images")),
+    }
+    with db.atomic():
+        db.execute("delete from comments")
+        db.execute("delete from post_images")
+    db.close()
+    result = subprocess.run([sys.executable, "-m", "scraper", "reextract", "--db", str(copy)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    db = store.open_db(copy, readonly=True)
+    assert sorted(tuple(r) for r in db.execute("select id, parent_id, path, body_text from comments")) == before["comments"]
+    assert sorted(tuple(r) for r in db.execute("select * from post_images")) == before["post_images"]
