@@ -140,8 +140,9 @@ async def crawl_async(
             allowed = {host_key(base_url), *settings.image_hosts}
             async with Fetcher(settings, transport=transport, allowed_hosts=allowed,
                                site_host=host_key(base_url)) as fetcher:
-                run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event)
-                return await run.run()
+                with _parser_pool(settings) as parser:
+                    run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event, parser=parser)
+                    return await run.run()
         except sqlite3.OperationalError as exc:  # disk full, I/O error, read-only: stops the run
             raise store.storage_error(db_path, exc) from None
         finally:

@@ -1,0 +1,40 @@
+"""Fast crawls parse HTML in a second process and produce the same archive as in-loop parsing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from scraper import pipeline, store
+from scraper.config import Settings
+from scraper.sample_site import serve_sample_blog
+
+FAST = Settings(delay_s=0.0, concurrency=4, download_images=False)
+
+
+def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    db = store.open_db(db_path, readonly=True)
+    try:
+        return {
+            "posts": sorted(tuple(r) for r in db.execute("select id, title, body_html, published_at from posts")),
+            "comments": sorted(tuple(r) for r in db.execute("select id, parent_id, path, body_html from comments")),
+            "post_images": sorted(tuple(r) for r in db.execute("select * from post_images")),
+        }
+    finally:
+        db.close()
+
+
+def test_fast_crawl_uses_a_parser_process() -> None:
+    with pipeline._parser_pool(FAST) as pool:
+        assert pool is not None
+    with pipeline._parser_pool(Settings()) as pool:
+        assert pool is None
+
+
+def test_parser_process_gives_the_same_archive(tmp_path: Path) -> None:
+    with serve_sample_blog() as url:
+        pipeline.crawl(tmp_path / "pool.db", url, replace(FAST, parse_workers=1))
+        pipeline.crawl(tmp_path / "loop.db", url, replace(FAST, parse_workers=0))
+    pooled, in_loop = snapshot(tmp_path / "pool.db"), snapshot(tmp_path / "loop.db")
+    assert pooled["posts"] and pooled["comments"]
+    assert pooled == in_loop
