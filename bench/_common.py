@@ -291,6 +291,8 @@ class ChildRun:
     user_s: float
     sys_s: float
     max_rss_mib: float  # peak resident set size of the child's own program (VmHWM after exec)
+    tree_pss_mib: float  # peak PSS summed over the child and its descendants (e.g. a parser pool)
+    processes: int  # most processes seen in the child's tree at once
     stdout: str
     stderr: str
 
@@ -304,9 +306,9 @@ def run_measured(cmd: Sequence[str], *, timeout: float = 900.0, env: dict[str, s
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, env=env, cwd=cwd)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
-        peak = [0]
+        peak: dict[str, int] = {}
         done = threading.Event()
-        poller = threading.Thread(target=_poll_hwm, args=(proc.pid, list(cmd), peak, done), daemon=True)
+        poller = threading.Thread(target=_poll_memory, args=(proc.pid, list(cmd), peak, done), daemon=True)
         poller.start()
         try:
             _pid, status, usage = os.wait4(proc.pid, 0)
@@ -325,31 +327,75 @@ def run_measured(cmd: Sequence[str], *, timeout: float = 900.0, env: dict[str, s
     return ChildRun(
         returncode=proc.returncode, wall_s=wall, cpu_s=usage.ru_utime + usage.ru_stime,
         user_s=usage.ru_utime, sys_s=usage.ru_stime,
-        max_rss_mib=(peak[0] or usage.ru_maxrss) / 1024,
+        max_rss_mib=(peak.get("hwm") or usage.ru_maxrss) / 1024,
+        tree_pss_mib=peak.get("tree_pss", 0) / 1024, processes=peak.get("processes", 1),
         stdout=stdout, stderr=stderr,
     )
 
 
-def _poll_hwm(pid: int, cmd: Sequence[str], peak: list[int], done: threading.Event,
-              interval: float = 0.05) -> None:
-    """Keep the child's VmHWM (KiB) in ``peak[0]`` until it exits.
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue and len(found) < 256:
+        current = queue.pop()
+        try:
+            tasks = list(Path(f"/proc/{current}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in children:
+                found.append(int(child))
+                queue.append(int(child))
+    return found
+
+
+def _status_kib(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _poll_memory(pid: int, cmd: Sequence[str], peak: dict[str, int], done: threading.Event,
+                 interval: float = 0.05) -> None:
+    """Track the child's own VmHWM and the peak PSS of its whole process tree (KiB).
 
     wait4's ru_maxrss is not used: Linux carries the peak of the address space
     the child had before exec (this runner's, which may hold a generated blog)
-    into it. VmHWM is read only once ``/proc/PID/cmdline`` shows the exec'd
-    command.
+    into it. Nothing is read until ``/proc/PID/cmdline`` shows the exec'd
+    command. The tree figure counts worker processes (a parser pool), with
+    pages shared between them counted once (PSS).
     """
     expected = "\0".join(cmd).encode() + b"\0"
     root = Path(f"/proc/{pid}")
+    tick = 0
     while True:
         try:
             if (root / "cmdline").read_bytes() == expected:
-                for line in (root / "status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        peak[0] = max(peak[0], int(line.split()[1]))
-                        break
+                peak["hwm"] = max(peak.get("hwm", 0), _status_kib(pid, "VmHWM:"))
+                if tick % 2 == 0:  # smaps_rollup is dearer: every other tick
+                    tree = [pid, *_descendants(pid)]
+                    peak["tree_pss"] = max(peak.get("tree_pss", 0), sum(_pss_kib(p) for p in tree))
+                    peak["processes"] = max(peak.get("processes", 0), len(tree))
         except OSError:
             return
+        tick += 1
         if done.wait(interval):
             return
 

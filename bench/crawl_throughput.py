@@ -108,7 +108,8 @@ def run_peer(script: str, base_url: str, workdir: Path, timeout: float = 1800) -
 def _child_result(child: common.ChildRun) -> dict[str, Any]:
     result: dict[str, Any] = {
         "returncode": child.returncode, "wall_s": child.wall_s, "cpu_s": child.cpu_s,
-        "rss_mib": child.max_rss_mib, "pages": 0,
+        "rss_mib": child.max_rss_mib, "tree_pss_mib": child.tree_pss_mib, "processes": child.processes,
+        "pages": 0,
     }
     if child.returncode != 0:
         result["error"] = (child.stderr or child.stdout)[-2000:]
@@ -124,7 +125,7 @@ def _rates(result: dict[str, Any]) -> dict[str, Any]:
 
 def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median of each figure over the runs (a crawler that failed a run keeps its error)."""
-    keys = ("pages_per_s", "pages_per_cpu_s", "wall_s", "cpu_s", "rss_mib")
+    keys = ("pages_per_s", "pages_per_cpu_s", "wall_s", "cpu_s", "rss_mib", "tree_pss_mib", "processes")
     summary: dict[str, Any] = {key: common.median([r[key] for r in runs]) for key in keys}
     for key in ("pages", "requests", "posts", "comments", "replies", "images", "version", "status"):
         if key in runs[-1]:
@@ -150,7 +151,8 @@ def profile_fitarchive(base_url: str, workdir: Path, *, top: int = 15) -> dict[s
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     raw = out / "profile.raw"
-    cmd = [py_spy, "record", "--rate", "200", "--format", "raw", "--output", str(raw), "--nonblocking", "--",
+    cmd = [py_spy, "record", "--rate", "200", "--format", "raw", "--output", str(raw), "--nonblocking",
+           "--subprocesses", "--",
            *fitarchive_cmd(base_url, out / "archive.db", images=False)]
     child = common.run_measured(cmd, timeout=1800, cwd=common.ROOT)
     if not raw.exists():
@@ -174,46 +176,79 @@ def _frame_name(frame: str) -> tuple[str, str]:
     return func, path
 
 
+_IDLE_LEAVES = (("selectors.py", "select"), ("threading.py", "wait"), ("multiprocessing/connection.py", "_recv"),
+                ("multiprocessing/connection.py", "wait"), ("queue.py", "get"))
+
+
+def _is_idle(func: str, path: str) -> bool:
+    return any(path.endswith(file) and name in func for file, name in _IDLE_LEAVES)
+
+
 def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
-    """Turn py-spy raw (collapsed) stacks into self / inclusive shares."""
+    """Turn py-spy raw (collapsed) stacks into self / inclusive shares.
+
+    With ``--subprocesses`` each stack starts with ``process PID:"cmdline"``;
+    stacks under ``concurrent.futures``' ``_process_worker`` (a forked parser
+    worker) are reported apart from the crawl's own process. Samples whose innermost frame
+    is a wait (selector, lock, pipe read) are dropped as idle.
+    """
     self_time: Counter[str] = Counter()
     lines: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     modules: Counter[str] = Counter()
-    total = 0
+    worker_self: Counter[str] = Counter()
+    worker_modules: Counter[str] = Counter()
+    per_process: Counter[str] = Counter()
+    total = idle = worker_total = 0
     for line in raw.splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
         count = int(count_text)
-        total += count
-        frames = [_frame_name(f) for f in stack.split(";") if f]
+        raw_frames = [f for f in stack.split(";") if f]
+        process = ""
+        if raw_frames and raw_frames[0].startswith("process "):
+            process = raw_frames.pop(0)
+        frames = [_frame_name(f) for f in raw_frames]
         if not frames:
             continue
-        func, path = frames[-1]
-        self_time[f"{path}:{func}"] += count
+        if _is_idle(*frames[-1]):
+            idle += count
+            continue
+        is_main = not any(func == "_process_worker" for func, _path in frames)
+        per_process["main" if is_main else "worker " + process.split(":", 1)[0].removeprefix("process ")] += count
+        innermost = None
+        for (func, path), raw_frame in zip(reversed(frames), reversed(raw_frames)):
+            if path.startswith("scraper/"):
+                innermost = path
+                if is_main:
+                    line_no = raw_frame.rstrip(")").rpartition(":")[2]
+                    lines[f"{path}:{line_no} {func}"] += count
+                break
+        leaf = f"{frames[-1][1]}:{frames[-1][0]}"
+        module = innermost or _library(frames[-1][1])
+        if not is_main:
+            worker_total += count
+            worker_self[leaf] += count
+            worker_modules[module] += count
+            continue
+        total += count
+        self_time[leaf] += count
+        modules[module] += count
         seen: set[str] = set()
-        top_module = None
         for func, path in frames:
             key = f"{path}:{func}"
             if path.startswith("scraper/") and key not in seen:
                 inclusive[key] += count
                 seen.add(key)
-        # attribute the sample to the innermost scraper module on the stack, else to a library
-        raw_frames = [f for f in stack.split(";") if f]
-        for (func, path), raw_frame in zip(reversed(frames), reversed(raw_frames)):
-            if path.startswith("scraper/"):
-                top_module = path
-                line_no = raw_frame.rstrip(")").rpartition(":")[2]
-                lines[f"{path}:{line_no} {func}"] += count
-                break
-        modules[top_module or _library(frames[-1][1])] += count
 
-    def share(counter: Counter[str]) -> list[tuple[str, float]]:
-        return [(name, 100.0 * n / total) for name, n in counter.most_common(top)] if total else []
+    def share(counter: Counter[str], of: int) -> list[tuple[str, float]]:
+        return [(name, 100.0 * n / of) for name, n in counter.most_common(top)] if of else []
 
-    return {"samples": total, "self": share(self_time), "scraper_inclusive": share(inclusive),
-            "by_module": share(modules), "scraper_lines": share(lines)}
+    return {"samples": total, "idle_samples": idle, "worker_samples": worker_total,
+            "self": share(self_time, total), "scraper_inclusive": share(inclusive, total),
+            "by_module": share(modules, total), "scraper_lines": share(lines, total),
+            "worker_self": share(worker_self, worker_total), "worker_by_module": share(worker_modules, worker_total)}
 
 
 def _library(path: str) -> str:
@@ -257,7 +292,8 @@ def measure(*, posts: int, runs: int, images: bool, bare: bool, profile: bool, r
                     result = run_peer("bare_httpx_selectolax.py", server.base_url, workdir)
                 crawlers[name].append(result)
                 log(f"run {n + 1}/{runs} {name}: {result['pages']} pages, {result['pages_per_s']:.1f} pages/s, "
-                    f"{result['cpu_s']:.1f} CPU s, {result['rss_mib']:.0f} MiB"
+                    f"{result['cpu_s']:.1f} CPU s, {result['rss_mib']:.0f} MiB RSS, "
+                    f"{result['tree_pss_mib']:.0f} MiB PSS in {result['processes']} process(es)"
                     + (f" ERROR {result['error'][-300:]}" if result.get("error") else ""))
         results["crawlers"] = {name: summarize(r) for name, r in crawlers.items()}
         results["raw_runs"] = crawlers
@@ -277,7 +313,7 @@ def measure(*, posts: int, runs: int, images: bool, bare: bool, profile: bool, r
             result["blog"] = big_manifest
             results["rss_large"] = result
             log(f"{rss_posts} posts: {result['pages']} pages, {result['pages_per_s']:.1f} pages/s, "
-                f"peak RSS {result['rss_mib']:.0f} MiB")
+                f"peak RSS {result['rss_mib']:.0f} MiB, tree PSS {result['tree_pss_mib']:.0f} MiB")
         finally:
             big.stop()
             shutil.rmtree(workdir / f"site-{rss_posts}", ignore_errors=True)

@@ -150,10 +150,13 @@ def render(r: dict[str, Any]) -> str:
         f"{_f(crawl['server']['ceiling_robots_rps'], 0)} requests/s for robots.txt, "
         f"{_f(crawl['server']['ceiling_post_rps'], 0)} requests/s for a post page.",
         "",
-        "Peak RSS is the child's VmHWM, polled from /proc every 50 ms.",
+        "CPU s is user + system time of the crawler and every process it waited for (a parser pool). "
+        "Memory is polled from /proc every 50-100 ms: the main process's peak RSS (VmHWM) and the peak PSS summed "
+        "over its whole process tree (pages shared by forked workers counted once).",
         "",
-        "| crawler | pages/s | CPU s | pages per CPU s | peak RSS MiB | pages | posts | comments (replies) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| crawler | pages/s | CPU s | pages per CPU s | peak RSS MiB (main) | peak PSS MiB (tree) | processes "
+        "| pages | posts | comments (replies) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     names = {
         "fitarchive": "fitarchive crawl --no-images",
@@ -168,8 +171,8 @@ def render(r: dict[str, Any]) -> str:
         label = names[key] + (" **failed**" if s.get("error") else "")
         lines.append(
             f"| {label} | {_f(s['pages_per_s'])} | {_f(s['cpu_s'])} | {_f(s['pages_per_cpu_s'])} | "
-            f"{_f(s['rss_mib'], 0)} | {_f(s.get('pages'))} | {_f(s.get('posts'))} | "
-            f"{_f(s.get('comments'))} ({_f(s.get('replies'))}) |")
+            f"{_f(s['rss_mib'], 0)} | {_f(s.get('tree_pss_mib'), 0)} | {_f(s.get('processes'), 0)} | "
+            f"{_f(s.get('pages'))} | {_f(s.get('posts'))} | {_f(s.get('comments'))} ({_f(s.get('replies'))}) |")
     ratio = crawl.get("ratio_pages_per_s")
     cpu_ratio = (c["scrapy"]["cpu_s"] / c["fitarchive"]["cpu_s"]) if "scrapy" in c and c["fitarchive"]["cpu_s"] else None
     lines += [
@@ -183,9 +186,11 @@ def render(r: dict[str, Any]) -> str:
         lines.append(f"With images on, fitarchive also fetched {_f(c['fitarchive_images'].get('images'))} image files.")
     if crawl.get("rss_large"):
         big = crawl["rss_large"]
-        lines += ["", f"Peak RSS at {big['blog']['posts']:,} posts ({_f(big.get('pages'))} pages, "
-                      f"`--no-images`): **{_f(big['rss_mib'], 0)} MiB** against {_f(c['fitarchive']['rss_mib'], 0)} MiB "
-                      f"at {blog['posts']:,} posts (limit {RSS_LIMIT_MIB} MiB); {_f(big['pages_per_s'])} pages/s, "
+        lines += ["", f"Memory at {big['blog']['posts']:,} posts ({_f(big.get('pages'))} pages, `--no-images`): "
+                      f"**{_f(big.get('tree_pss_mib'), 0)} MiB PSS** over the process tree "
+                      f"({_f(big['rss_mib'], 0)} MiB RSS in the main process), against "
+                      f"{_f(c['fitarchive'].get('tree_pss_mib'), 0)} MiB ({_f(c['fitarchive']['rss_mib'], 0)} MiB) "
+                      f"at {blog['posts']:,} posts (limit {RSS_LIMIT_MIB} MB); {_f(big['pages_per_s'])} pages/s, "
                       f"{_f(big['cpu_s'])} CPU s."]
     lines += _profile_section(crawl.get("profile"))
     lines += _rerun_section(r["rerun"])
@@ -196,6 +201,9 @@ def render(r: dict[str, Any]) -> str:
                   "From `bench/datasette_scale.py` (its summary, unedited):", "", "```",
                   _scale_summary(d["output"]) or d["stderr"].strip(), "```"]
     lines += _status_section(r)
+    notes = BENCH / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     lines += ["", "## Reproduce", "", "```", "make bench          # quick mode", "make bench FULL=1   # full mode",
               "```", "", "Each script also runs alone (`python bench/crawl_throughput.py --help`, "
               "`bench/rerun_cost.py`, `bench/extraction.py`, `bench/generate_blog.py`).", ""]
@@ -216,9 +224,14 @@ def _profile_section(profile: dict[str, Any] | None) -> list[str]:
         return []
     if profile.get("error"):
         return ["", "## Where fitarchive's CPU goes", "", f"Profile failed: {profile['error'][:300]}"]
+    worker = profile.get("worker_samples") or 0
     lines = ["", "## Where fitarchive's CPU goes", "",
-             f"py-spy, one `--no-images` crawl of the same blog, {profile['samples']:,} samples at 200 Hz "
-             "(native code such as lxml, sqlite and zlib is charged to the Python line that called it).", "",
+             f"py-spy (`--subprocesses`), one `--no-images` crawl of the same blog at 200 Hz: {profile['samples']:,} "
+             f"busy samples in the crawl's own process"
+             + (f" and {worker:,} in its parser worker process" if worker else "")
+             + f" ({profile.get('idle_samples', 0):,} idle samples, waiting in a selector, lock or pipe, left out). "
+             "Native code such as lxml, sqlite and zlib is charged to the Python line that called it. "
+             "Shares are of the crawl process's busy samples.", "",
              "| innermost scraper module on the stack (else library) | share of samples |", "| --- | --- |"]
     lines += [f"| `{name}` | {share:.1f}% |" for name, share in profile["by_module"][:10]]
     lines += ["", "| function (self time) | share |", "| --- | --- |"]
@@ -228,6 +241,10 @@ def _profile_section(profile: dict[str, Any] | None) -> list[str]:
     if profile.get("scraper_lines"):
         lines += ["", "| innermost scraper line (with everything it calls) | share |", "| --- | --- |"]
         lines += [f"| `{name}` | {share:.1f}% |" for name, share in profile["scraper_lines"][:15]]
+    if profile.get("worker_by_module"):
+        lines += ["", "The parser worker process (shares of its busy samples):", "",
+                  "| innermost scraper module on the stack (else library) | share |", "| --- | --- |"]
+        lines += [f"| `{name}` | {share:.1f}% |" for name, share in profile["worker_by_module"][:8]]
     return lines
 
 
@@ -299,12 +316,14 @@ def _status_section(r: dict[str, Any]) -> list[str]:
         top = ", ".join(f"`{name}` {share:.0f}%" for name, share in profile["by_module"][:3])
         lines.append(f"  The profile's biggest shares: {top}.")
     if crawl.get("rss_large"):
-        big = crawl["rss_large"]["rss_mib"]
-        lines.append(f"- Memory: peak RSS {big:.0f} MiB at {crawl['rss_large']['blog']['posts']:,} posts "
-                     f"(limit {RSS_LIMIT_MIB} MiB): {'met' if big < RSS_LIMIT_MIB else '**behind**'}; "
-                     f"{c['fitarchive']['rss_mib']:.0f} MiB at {crawl['blog']['posts']:,} posts.")
+        large = crawl["rss_large"]
+        big = max(large["rss_mib"], large.get("tree_pss_mib") or 0.0)
+        small = max(c["fitarchive"]["rss_mib"], c["fitarchive"].get("tree_pss_mib") or 0.0)
+        lines.append(f"- Memory: {big:.0f} MiB at {large['blog']['posts']:,} posts (the larger of main-process RSS "
+                     f"and tree PSS; limit {RSS_LIMIT_MIB} MB): {'met' if big < RSS_LIMIT_MIB else '**behind**'}; "
+                     f"{small:.0f} MiB at {crawl['blog']['posts']:,} posts.")
     else:
-        lines.append(f"- Memory: peak RSS {c['fitarchive']['rss_mib']:.0f} MiB at {crawl['blog']['posts']:,} posts "
+        lines.append(f"- Memory: {c['fitarchive']['rss_mib']:.0f} MiB RSS at {crawl['blog']['posts']:,} posts "
                      "(the 10,000-post check runs in full mode).")
     rr = r["rerun"]["run2_vs_run1"]
     ok = rr["bytes_pct"] <= RERUN_BYTES_GOAL and rr["time_pct"] <= RERUN_TIME_GOAL
