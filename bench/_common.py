@@ -33,6 +33,11 @@ LOG_FORMAT = '$request_method $request_uri $status $body_bytes_sent $request_tim
 _LOG_LINE = re.compile(r'^(\S+) (\S+) (\d{3}) (\d+) \S+ "(.*)"$')
 
 
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit so ``finally`` blocks stop the servers this run started."""
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(143))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -158,6 +158,7 @@ def profile_fitarchive(base_url: str, workdir: Path, *, top: int = 15) -> dict[s
     if not raw.exists():
         return {"error": (child.stderr or child.stdout)[-2000:]}
     result = aggregate_profile(raw.read_text(encoding="utf-8", errors="replace"), top=top)
+    result["wall_s"] = child.wall_s
     shutil.rmtree(out, ignore_errors=True)
     return result
 
@@ -337,6 +338,7 @@ def main() -> None:
     parser.add_argument("--server", choices=["auto", "nginx", "stdlib"], default="auto")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
+    common.exit_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         results = measure(posts=args.posts, runs=args.runs, images=args.images, bare=not args.no_bare,
                           profile=args.profile, rss_posts=args.rss_posts, workdir=Path(tmp),

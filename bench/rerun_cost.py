@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--server", choices=["auto", "nginx", "stdlib"], default="auto")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    common.exit_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bench-rerun-") as tmp:
         results = measure(posts=args.posts, workdir=Path(tmp), images=not args.no_images,
                           full_rerun=not args.no_full_rerun, server_kind=args.server,

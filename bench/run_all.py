@@ -347,6 +347,7 @@ def main() -> None:
     parser.add_argument("--server", choices=["auto", "nginx", "stdlib"], default="auto")
     parser.add_argument("--render-only", type=Path, help="re-render BENCHMARKS.md from a results JSON file")
     args = parser.parse_args()
+    common.exit_on_sigterm()
     if args.render_only:
         args.output.write_text(render(json.loads(args.render_only.read_text())), encoding="utf-8")
         return
