@@ -7,6 +7,7 @@ stderr with exit code 1 (2 for bad usage); ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import logging
+import signal
 import sqlite3
 import sys
 from dataclasses import replace
@@ -124,6 +125,7 @@ def crawl(
     usage.
     """
     _setup_logging(verbose, quiet)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         overrides: dict[str, Any] = {
             key: value
@@ -167,6 +169,11 @@ def crawl(
     except KeyboardInterrupt:
         click.echo("Interrupted; what was saved stays saved. Run the same command to resume.", err=True)
         sys.exit(130)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (systemd stop, timeout) ends a crawl like Ctrl-C: whole posts kept, run marked."""
+    raise KeyboardInterrupt
 
 
 def _sites_to_crawl(url: str | None, config_path: Path | None, overrides: dict[str, Any]) -> list[SiteConfig]:

@@ -143,7 +143,10 @@ class Fetcher:
         self.site_host = site_host
         self._resolve_names = transport is None  # a test transport has no DNS to ask
         self._private_hosts: dict[str, bool] = {}
-        limits = httpx.Limits(max_connections=max(4, settings.concurrency * 2), max_keepalive_connections=max(4, settings.concurrency * 2))
+        # httpx's pool costs more CPU per request the more connections it juggles
+        # (httpx issue #3215): a few busy keep-alive connections serve a host best.
+        connections = max(2, min(settings.concurrency, 6))
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         self._client = httpx.AsyncClient(
             transport=transport,
             headers={"User-Agent": settings.full_user_agent, "Accept-Encoding": "gzip, deflate"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import ctypes
 import functools
 import hashlib
 import json
@@ -18,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import sqlite3
 import zlib
 from contextlib import contextmanager, suppress
@@ -75,6 +77,7 @@ log = logging.getLogger(__name__)
 
 Event = Callable[[str, dict[str, Any]], None]
 T = TypeVar("T")
+PR_SET_PDEATHSIG = 1  # prctl option from <linux/prctl.h>
 
 MAX_COMMENT_PAGES = 2000
 MAX_SITEMAPS = 500
@@ -168,6 +171,7 @@ class _SiteCrawl:
     mode: str = ""
     _since: datetime | None = None
     capture: store.CaptureLog = field(init=False)
+    batch: store.WriteBatch = field(init=False)
     parser: concurrent.futures.Executor | None = None
 
     # ------------------------------------------------------------ top level
@@ -197,6 +201,7 @@ class _SiteCrawl:
         self.site_id = store.save_site(self.db, base_url=self.base_url, name=name, platform=platform)
         self.run_id = store.start_run(self.db, site_id=self.site_id, seed_url=self.seed_url)
         self.capture = store.CaptureLog(self.db, run_id=self.run_id, site_id=self.site_id)
+        self.batch = store.WriteBatch(self.db, max_items=50 if _is_fast(self.settings) else 1)
         status, message = "ok", None
         try:
             if home is not None:
@@ -213,6 +218,7 @@ class _SiteCrawl:
             self._close_failed_run(f"interrupted ({type(exc).__name__})")
             raise
         self.capture.flush()
+        self.batch.commit()
         if self.counts.errors:
             status = "partial"
         with self.db.atomic():
@@ -230,6 +236,11 @@ class _SiteCrawl:
     def _close_failed_run(self, message: str) -> None:
         """Record a failed run as far as the database still allows; never masks the failure."""
         try:
+            try:
+                self.batch.commit()  # the posts saved so far are whole; keep them
+            except sqlite3.Error:
+                self.batch.rollback()
+                raise
             self.capture.flush()
             store.finish_run(self.db, self.run_id, self.counts, status="failed", message=message)
         except sqlite3.Error as exc:  # e.g. the disk is still full; the next run marks it interrupted
@@ -316,6 +327,7 @@ class _SiteCrawl:
     def _save(
         self, post: Post, comments: list[Comment] | None, complete: bool, complete_types: set[str] | None = None
     ) -> store.PostSaveResult:
+        self.batch.begin()
         self.capture.flush()
         result = store.save_post(
             self.db,
@@ -326,6 +338,7 @@ class _SiteCrawl:
             comments_complete=complete,
             complete_types=complete_types,
         )
+        self.batch.written()
         setattr(self.counts, f"posts_{result.status}", getattr(self.counts, f"posts_{result.status}") + 1)
         self.counts.comments_new += result.comments_new
         self.counts.comments_deleted += result.comments_deleted
@@ -840,6 +853,20 @@ class _SiteCrawl:
             self.counts.images_new += 1
 
 
+def _die_with_parent() -> None:
+    """In a parser process: ask Linux to end it when the crawl process dies (even by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:  # not Linux/glibc: the pool's own shutdown still ends it
+        return
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _is_fast(settings: Settings) -> bool:
+    """A crawl with no politeness delay and several requests in flight (a local or own site)."""
+    return settings.delay_s < 0.05 and settings.concurrency >= 4
+
+
 @contextmanager
 def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | None]:
     """A one-process pool for HTML extraction when a fast crawl can use a second core.
@@ -849,12 +876,13 @@ def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | N
     """
     workers = settings.parse_workers
     if workers is None:
-        fast = settings.delay_s < 0.05 and settings.concurrency >= 4
-        workers = 1 if fast and (os.cpu_count() or 1) > 1 else 0
+        workers = 1 if _is_fast(settings) and (os.cpu_count() or 1) > 1 else 0
     if workers <= 0:
         yield None
         return
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent
+    )
     try:
         yield pool
     finally:

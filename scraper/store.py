@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,6 +29,7 @@ from scraper.records import Comment, Fetched, ImageFile, Post, Term
 __all__ = [
     "ArchiveLock",
     "CaptureLog",
+    "WriteBatch",
     "PostSaveResult",
     "RunCounts",
     "comment_path_segment",
@@ -409,6 +411,47 @@ def save_page(db: Database, fetched: Fetched, *, site_id: int | None, kind: str)
     if fetched.not_modified or not fetched.content:
         return
     db.table("pages").upsert(_page_row(fetched, site_id, kind), pk="id")
+
+
+class WriteBatch:
+    """Group the writes of several posts into one commit.
+
+    Each post is still saved inside its own savepoint, so a failure undoes
+    only that post, and a crash loses at most the open batch, never half a
+    post. ``max_items`` 1 commits after every post.
+    """
+
+    def __init__(self, db: Database, *, max_items: int = 1, max_seconds: float = 1.0) -> None:
+        self.db = db
+        self.max_items = max_items
+        self.max_seconds = max_seconds
+        self._count = 0
+        self._opened = 0.0
+
+    def begin(self) -> None:
+        """Open the batch's transaction if none is open."""
+        if self.max_items > 1 and not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN")
+            self._count = 0
+            self._opened = time.monotonic()
+
+    def written(self) -> None:
+        """Count one saved post; commit when the batch is full or old."""
+        self._count += 1
+        if self._count >= self.max_items or time.monotonic() - self._opened >= self.max_seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what the batch holds."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
+        self._count = 0
+
+    def rollback(self) -> None:
+        """Drop the open batch (whole posts only)."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+        self._count = 0
 
 
 class CaptureLog:

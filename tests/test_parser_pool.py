@@ -38,3 +38,33 @@ def test_parser_process_gives_the_same_archive(tmp_path: Path) -> None:
     pooled, in_loop = snapshot(tmp_path / "pool.db"), snapshot(tmp_path / "loop.db")
     assert pooled["posts"] and pooled["comments"]
     assert pooled == in_loop
+
+
+def test_parser_process_ends_with_a_killed_crawl(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from scraper.config import Settings\n"
+        "from scraper.pipeline import _parser_pool\n"
+        "with _parser_pool(Settings(delay_s=0, concurrency=4)) as pool:\n"
+        "    print(pool.submit(os.getpid).result(), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    crawl = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert crawl.stdout is not None
+    worker = int(crawl.stdout.readline())
+    os.kill(crawl.pid, signal.SIGKILL)
+    crawl.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"parser process {worker} outlived its crawl")
