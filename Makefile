@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8001
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test test-deps bench lint clean
+.PHONY: venv demo test test-deps bench bench-deps lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,10 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 test: $(BIN)/.bench-installed test-deps
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: $(BIN)/.bench-installed
+bench-deps:
+	command -v nginx >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light; }
+
+bench: $(BIN)/.bench-installed bench-deps
 	$(BIN)/python bench/run_all.py $(if $(FULL),--full,)
 
 lint: venv

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as common  # noqa: E402
 
 DEFAULT_CORPUS = common.ROOT.parent / "shared" / "corpora" / "article-extraction-benchmark"
-GENERIC_NAMES = ("extract_generic", "extract_article", "extract_generic_page", "extract_article_page")
+GENERIC_NAMES = ("extract_article_text", "extract_generic", "extract_article", "extract_generic_page", "extract_article_page")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 

@@ -3,7 +3,7 @@
 Serves a 20-post generated blog with the stdlib server (no nginx needed) and
 checks that every script produces sane figures. The peers (Scrapy, httpx +
 selectolax) and the other extractors (trafilatura, readability-lxml) come
-with the ``bench`` extra; their parts are skipped when it is not installed.
+with the ``bench`` extra, which ``make test`` installs.
 """
 
 from __future__ import annotations
@@ -77,11 +77,12 @@ def test_server_ceiling_and_log(blog) -> None:  # type: ignore[no-untyped-def]
 
 def test_crawl_throughput_figures(blog) -> None:  # type: ignore[no-untyped-def]
     work, server, manifest = blog
-    runs = {"fitarchive": [crawl_throughput.run_fitarchive(server.base_url, work, images=False)]}
-    if _installed("scrapy"):
-        runs["scrapy"] = [crawl_throughput.run_peer("scrapy_spider.py", server.base_url, work)]
-    if _installed("selectolax"):
-        runs["bare"] = [crawl_throughput.run_peer("bare_httpx_selectolax.py", server.base_url, work)]
+    assert _installed("scrapy", "selectolax"), "the bench extra is part of make test"
+    runs = {
+        "fitarchive": [crawl_throughput.run_fitarchive(server.base_url, work, images=False)],
+        "scrapy": [crawl_throughput.run_peer("scrapy_spider.py", server.base_url, work)],
+        "bare": [crawl_throughput.run_peer("bare_httpx_selectolax.py", server.base_url, work)],
+    }
     for name, results in runs.items():
         result = crawl_throughput.summarize(results)
         assert "error" not in result, (name, result.get("error"))
@@ -121,8 +122,7 @@ def test_shingle_score() -> None:
 @pytest.mark.skipif(not (extraction.DEFAULT_CORPUS / "ground-truth.json").exists(),
                     reason="article-extraction-benchmark corpus not beside the repo")
 def test_extraction_quality_figures() -> None:
-    if not _installed("trafilatura", "readability"):
-        pytest.skip("the bench extra (trafilatura, readability-lxml) is not installed")
+    assert _installed("trafilatura", "readability"), "the bench extra is part of make test"
     result = extraction.measure_quality(extraction.DEFAULT_CORPUS, 5, log=lambda m: None)
     assert result["pages"] == 5
     for name, figures in result["extractors"].items():
