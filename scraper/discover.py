@@ -13,7 +13,7 @@ import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import feedparser
@@ -174,23 +174,26 @@ def blogger_comments_feed_url(base_url: str, post_id: str, *, start: int = 1, ma
     return urljoin(base_url, f"/feeds/{post_id}/comments/default?start-index={start}&max-results={max_results}")
 
 
+def _feed_items(data: bytes, url: str) -> Iterator[tuple[Any, str]]:
+    """Yield (feedparser entry, absolute link with fragment) for every linked item of a feed."""
+    for entry in feedparser.parse(data).entries:
+        link = entry.get("link")
+        if link:
+            yield entry, urljoin(url, link)
+
+
 def parse_feed(data: bytes, url: str, base_url: str) -> list[FeedEntry]:
     """Posts of an RSS/Atom feed, newest first, with dates and comment counts."""
-    parsed = feedparser.parse(data)
     entries = []
-    for entry in parsed.entries:
-        link = entry.get("link")
-        if not link:
-            continue
-        absolute = canonical_url(link, url)
+    for entry, link in _feed_items(data, url):
+        absolute = canonical_url(link)
         if not same_site(absolute, base_url):
             continue
-        stamp = entry.get("updated") or entry.get("published")
         count = str(entry.get("slash_comments", "")).strip()
         entries.append(
             FeedEntry(
                 post_url=absolute,
-                published=_parse_lastmod_loose(stamp),
+                published=_parse_lastmod_loose(entry.get("updated") or entry.get("published")),
                 comment_count=int(count) if count.isdigit() else None,
             )
         )
@@ -206,16 +209,10 @@ def comment_feed_urls(base_url: str, page: int = 1) -> list[str]:
 
 def parse_comment_feed(data: bytes, url: str, base_url: str) -> list[FeedEntry]:
     """Comments of a WordPress comment feed: the post each belongs to and its id."""
-    parsed = feedparser.parse(data)
     entries = []
-    for entry in parsed.entries:
-        link = entry.get("link")
-        if not link:
-            continue
-        absolute = urljoin(url, link)
-        fragment = urlsplit(absolute).fragment
-        match = re.match(r"comment-(\d+)$", fragment)
-        post_url = strip_comment_page(canonical_url(absolute))
+    for entry, link in _feed_items(data, url):
+        match = re.match(r"comment-(\d+)$", urlsplit(link).fragment)
+        post_url = strip_comment_page(canonical_url(link))
         if not same_site(post_url, base_url):
             continue
         entries.append(
