@@ -18,6 +18,9 @@ Imports only the standard library.
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 __all__ = [
     "ConfigError",
     "DiskFullError",
@@ -60,6 +63,9 @@ class FetchError(ScraperError):
         self.url = url
         self.status = status
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (functools.partial(type(self), url=self.url, status=self.status), (str(self),))
+
 
 class UnreachableError(FetchError):
     """The host could not be reached at all."""
@@ -79,6 +85,9 @@ class ExtractError(ScraperError):
     def __init__(self, message: str, *, url: str) -> None:
         super().__init__(message)
         self.url = url
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (functools.partial(type(self), url=self.url), (str(self),))
 
 
 class StorageError(ScraperError):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import ctypes
 import functools
 import hashlib
 import json
@@ -19,8 +18,9 @@ import logging
 import multiprocessing
 import os
 import re
-import signal
 import sqlite3
+import threading
+import time
 import zlib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -77,7 +77,7 @@ log = logging.getLogger(__name__)
 
 Event = Callable[[str, dict[str, Any]], None]
 T = TypeVar("T")
-PR_SET_PDEATHSIG = 1  # prctl option from <linux/prctl.h>
+PARENT_POLL_S = 0.5
 
 MAX_COMMENT_PAGES = 2000
 MAX_SITEMAPS = 500
@@ -231,7 +231,14 @@ class _SiteCrawl:
         if self.parser is None:
             return extractor(*args, **kwargs)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.parser, functools.partial(extractor, *args, **kwargs))
+        try:
+            return await loop.run_in_executor(self.parser, functools.partial(extractor, *args, **kwargs))
+        except concurrent.futures.process.BrokenProcessPool:
+            # The parser process died on this page (a crash in native code);
+            # the rest of the crawl parses in the event loop.
+            log.error("the parser process died; parsing in the main process from now on")
+            self.parser = None
+            raise
 
     def _close_failed_run(self, message: str) -> None:
         """Record a failed run as far as the database still allows; never masks the failure."""
@@ -854,12 +861,19 @@ class _SiteCrawl:
 
 
 def _die_with_parent() -> None:
-    """In a parser process: ask Linux to end it when the crawl process dies (even by SIGKILL)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    except OSError:  # not Linux/glibc: the pool's own shutdown still ends it
-        return
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    """In a parser process: exit as soon as the crawl process that started it is gone.
+
+    A watcher thread polls the parent pid, so a crawl killed by SIGKILL or
+    SIGTERM leaves no parser process behind.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _is_fast(settings: Settings) -> bool:

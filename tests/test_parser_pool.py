@@ -68,3 +68,14 @@ def test_parser_process_ends_with_a_killed_crawl(tmp_path: Path) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"parser process {worker} outlived its crawl")
+
+
+def test_errors_raised_in_the_parser_process_cross_back_intact() -> None:
+    import pickle
+
+    from scraper.errors import ExtractError, RobotsDisallowed
+
+    error = pickle.loads(pickle.dumps(ExtractError("no body", url="http://blog.test/p/")))
+    assert (type(error), str(error), error.url) == (ExtractError, "no body", "http://blog.test/p/")
+    refused = pickle.loads(pickle.dumps(RobotsDisallowed("refused", url="http://blog.test/", status=0)))
+    assert (type(refused), refused.url) == (RobotsDisallowed, "http://blog.test/")
