@@ -145,7 +145,7 @@ class Fetcher:
         self._private_hosts: dict[str, bool] = {}
         # httpx's pool costs more CPU per request the more connections it juggles
         # (httpx issue #3215): a few busy keep-alive connections serve a host best.
-        connections = max(2, min(settings.concurrency, 6))
+        connections = min(max(settings.concurrency * 2, 4), 8)
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         self._client = httpx.AsyncClient(
             transport=transport,

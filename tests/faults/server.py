@@ -120,6 +120,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         try:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            # The file wrappers hold the descriptor open: close them too, so the RST goes out now.
+            self.rfile.close()
+            self.wfile.close()
             self.connection.close()
         except OSError:
             pass
