@@ -2,4 +2,5 @@
 
 from scraper.cli import cli
 
-cli()
+if __name__ == "__main__":
+    cli()

@@ -897,6 +897,9 @@ def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | N
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent
     )
+    # Fork now, before the crawl opens any connection, so the parser process
+    # holds no copy of a socket that the crawl later closes or resets.
+    pool.submit(os.getpid).result()
     try:
         yield pool
     finally:
