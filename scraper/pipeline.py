@@ -480,11 +480,7 @@ class _SiteCrawl:
         for row in rows:
             if row["remote_id"] in done:
                 continue
-            published = _parse_iso(row["published_at"])
-            checked = _parse_iso(row["comments_checked_at"])
-            young = published is not None and now - published < timedelta(days=self.settings.recheck_comments_days)
-            stale = checked is None or now - checked > timedelta(days=self.settings.full_recheck_days)
-            if young or stale or self.settings.recheck_all:
+            if self.settings.recheck_all or _thread_due(row, now, self.settings):
                 due.add(row["remote_id"])
         if not await self._comment_total_matches(api_root):
             due.update(await self._posts_with_changed_comment_sets(api_root))
@@ -765,11 +761,7 @@ class _SiteCrawl:
             if ref.lastmod and (modified is None or ref.lastmod > modified):
                 due.append(ref)
                 continue
-            published = _parse_iso(row["published_at"])
-            checked = _parse_iso(row["comments_checked_at"])
-            young = published is not None and now - published < timedelta(days=self.settings.recheck_comments_days)
-            stale = checked is None or now - checked > timedelta(days=self.settings.full_recheck_days)
-            if young or stale:
+            if _thread_due(row, now, self.settings):
                 due.append(ref)
         return due
 
@@ -910,6 +902,19 @@ def _image_host_allowed(url: str, base_url: str, settings: Settings) -> bool:
     host = host_key(url)
     return host == host_key(base_url) or host in settings.image_hosts or url.startswith(("http://", "https://")) and any(
         host.endswith("." + allowed) for allowed in settings.image_hosts)
+
+
+def _thread_due(row: dict[str, Any], now: datetime, settings: Settings) -> bool:
+    """Whether a stored post's comment thread should be re-read this run.
+
+    Young posts (``recheck_comments_days``) every run; older ones once their
+    last check is ``full_recheck_days`` old.
+    """
+    published = _parse_iso(row["published_at"])
+    checked = _parse_iso(row["comments_checked_at"])
+    young = published is not None and now - published < timedelta(days=settings.recheck_comments_days)
+    stale = checked is None or now - checked > timedelta(days=settings.full_recheck_days)
+    return young or stale
 
 
 def _url_wanted(url: str, settings: Settings) -> bool:
