@@ -40,13 +40,10 @@ __all__ = [
     "images_pending",
     "remove_partial_image_files",
     "iso",
-    "known_post",
-    "log_fetch",
     "open_db",
     "save_comments",
     "save_image_file",
     "save_image_error",
-    "save_page",
     "save_post",
     "save_site",
     "forget_site",
@@ -143,7 +140,7 @@ def _check_archive(db: Database, path: Path) -> None:
         result = db.execute("PRAGMA quick_check").fetchone()
         tables = set(db.table_names())
     except sqlite3.OperationalError as exc:  # cannot read it now (full disk, I/O error, lock): not corrupt
-        raise _storage_error(path, exc) from None
+        raise storage_error(path, exc) from None
     except sqlite3.DatabaseError as exc:
         raise SchemaError(f"{path}: corrupt database ({exc}); left untouched") from None
     if result is None or result[0] != "ok":
@@ -193,13 +190,8 @@ def open_db(path: Path | str, *, readonly: bool = False) -> Database:
         db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(db)
     except sqlite3.OperationalError as exc:
-        raise _storage_error(path, exc) from None
+        raise storage_error(path, exc) from None
     return db
-
-
-def storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
-    """The one-line error for a failed database write (DiskFullError when the disk is full)."""
-    return _storage_error(path, exc)
 
 
 def _disk_nearly_full(path: Path) -> bool:
@@ -210,7 +202,8 @@ def _disk_nearly_full(path: Path) -> bool:
     return stats.f_bavail * stats.f_frsize < 64 * 1024
 
 
-def _storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
+def storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
+    """The one-line error for a failed database write (DiskFullError when the disk is full)."""
     text = str(exc)
     if "full" in text or ("disk i/o error" in text.lower() and _disk_nearly_full(path)):
         return DiskFullError(f"{path}: disk full while writing the archive; nothing was half-written")
@@ -401,18 +394,6 @@ def _page_row(fetched: Fetched, site_id: int | None, kind: str) -> dict[str, Any
     }
 
 
-def log_fetch(db: Database, run_id: int, fetched: Fetched, *, kind: str) -> None:
-    """Append one HTTP exchange to ``fetches``."""
-    db.table("fetches").insert(_fetch_row(run_id, fetched, kind))
-
-
-def save_page(db: Database, fetched: Fetched, *, site_id: int | None, kind: str) -> None:
-    """Keep the raw bytes of a fetched document (zlib) for offline re-extraction."""
-    if fetched.not_modified or not fetched.content:
-        return
-    db.table("pages").upsert(_page_row(fetched, site_id, kind), pk="id")
-
-
 class WriteBatch:
     """Group the writes of several posts into one commit.
 
@@ -513,18 +494,6 @@ def post_id_for(site_base_url: str, post: Post) -> int:
     if post.remote_id:
         return stable_id(site_base_url, "post", post.remote_id)
     return stable_id(site_base_url, "url", post.url)
-
-
-def known_post(db: Database, post_id: int) -> dict[str, Any] | None:
-    """Return the stored row of a post (without bodies), or None."""
-    rows = list(
-        db.query(
-            "select id, url, modified_at, content_hash, comments_checked_at, published_at "
-            "from posts where id = ?",
-            [post_id],
-        )
-    )
-    return rows[0] if rows else None
 
 
 def _save_terms(db: Database, site_id: int, post_id: int, terms: Iterable[Term]) -> None:
@@ -647,7 +616,7 @@ def save_post(
                     db, post_id, list(comments), complete=comments_complete, now=now, complete_types=complete_types
                 )
     except sqlite3.OperationalError as exc:
-        raise _storage_error(Path(db.conn.execute("pragma database_list").fetchone()[2]), exc) from None
+        raise storage_error(Path(db.conn.execute("pragma database_list").fetchone()[2]), exc) from None
     return PostSaveResult(post_id=post_id, status=status, comments_new=new, comments_deleted=deleted)
 
 
