@@ -143,8 +143,9 @@ async def crawl_async(
             allowed = {host_key(base_url), *settings.image_hosts}
             async with Fetcher(settings, transport=transport, allowed_hosts=allowed,
                                site_host=host_key(base_url)) as fetcher:
-                with _parser_pool(settings) as parser:
-                    run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event, parser=parser)
+                with _parser_pool(settings) as parser, _writer_thread(settings) as writer:
+                    run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event,
+                                     parser=parser, writer=writer)
                     return await run.run()
         except sqlite3.OperationalError as exc:  # disk full, I/O error, read-only: stops the run
             raise store.storage_error(db_path, exc) from None
@@ -173,6 +174,7 @@ class _SiteCrawl:
     capture: store.CaptureLog = field(init=False)
     batch: store.WriteBatch = field(init=False)
     parser: concurrent.futures.Executor | None = None
+    writer: concurrent.futures.ThreadPoolExecutor | None = None
 
     # ------------------------------------------------------------ top level
 
@@ -240,8 +242,34 @@ class _SiteCrawl:
             self.parser = None
             raise
 
+    async def _parse_page(
+        self, extractor: Callable[..., T], content: bytes, *args: Any, **kwargs: Any
+    ) -> tuple[T, store.PackedPage | None]:
+        """Extract a fetched page; the parser process also packs its raw bytes for the capture."""
+        if self.parser is None:
+            return extractor(content, *args, **kwargs), None
+        return await self._parse(_extract_and_pack, extractor, content, *args, **kwargs)
+
+    async def _store(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a database job, on the writer thread when there is one.
+
+        Jobs run one at a time in the order they were given, so the event
+        loop goes on fetching and parsing while SQLite works (it releases
+        the GIL); without a writer thread the job runs here.
+        """
+        if self.writer is None:
+            return job(*args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.writer, functools.partial(job, *args, **kwargs))
+
+    def _stop_writer(self) -> None:
+        """Let the running database job finish, drop queued ones; later jobs run inline."""
+        if self.writer is not None:
+            self.writer.shutdown(wait=True, cancel_futures=True)
+            self.writer = None
+
     def _close_failed_run(self, message: str) -> None:
         """Record a failed run as far as the database still allows; never masks the failure."""
+        self._stop_writer()
         try:
             try:
                 self.batch.commit()  # the posts saved so far are whole; keep them
@@ -291,8 +319,11 @@ class _SiteCrawl:
 
     # ------------------------------------------------------------ fetching helpers
 
-    def _record(self, fetched: Fetched, *, kind: str, keep: bool = True, probe: bool = False) -> None:
-        """Log a fetch and keep its raw bytes; count it.
+    def _record(
+        self, fetched: Fetched, *, kind: str, keep: bool = True, probe: bool = False,
+        packed: store.PackedPage | None = None,
+    ) -> None:
+        """Log a fetch and keep its raw bytes (``packed`` when already compressed); count it.
 
         A failed ``probe`` (a URL tried only to see whether it exists) is
         logged in ``fetches`` but is not an error of the run.
@@ -309,7 +340,7 @@ class _SiteCrawl:
         elif fetched.error:
             self.counts.errors += 1
             log.warning("%s: %s", fetched.url, fetched.error)
-        self.capture.add(fetched, kind=kind, keep=keep)
+        self.capture.add(fetched, kind=kind, keep=keep, packed=packed)
         self._emit("fetched", url=fetched.url, status=fetched.status, kind=kind, error=fetched.error)
 
     async def _get(
@@ -331,11 +362,29 @@ class _SiteCrawl:
     def _budget_left(self) -> bool:
         return self.settings.max_posts is None or self.posts_done < self.settings.max_posts
 
-    def _save(
+    async def _save(
         self, post: Post, comments: list[Comment] | None, complete: bool, complete_types: set[str] | None = None
     ) -> store.PostSaveResult:
+        """Save a post with the captures logged so far (they go first) and count it."""
+        self.posts_done += 1  # taken before the write, so concurrent workers respect --max-posts
+        result = await self._store(self._write_post, self.capture.take(), post, comments, complete, complete_types)
+        setattr(self.counts, f"posts_{result.status}", getattr(self.counts, f"posts_{result.status}") + 1)
+        self.counts.comments_new += result.comments_new
+        self.counts.comments_deleted += result.comments_deleted
+        self._emit("post", url=post.url, title=post.title, status=result.status)
+        return result
+
+    def _write_post(
+        self,
+        captures: list[store.Capture],
+        post: Post,
+        comments: list[Comment] | None,
+        complete: bool,
+        complete_types: set[str] | None,
+    ) -> store.PostSaveResult:
+        """The database job of one post: its captures, then the post, in the open batch."""
         self.batch.begin()
-        self.capture.flush()
+        self.capture.write(captures)
         result = store.save_post(
             self.db,
             site_id=self.site_id,
@@ -346,11 +395,6 @@ class _SiteCrawl:
             complete_types=complete_types,
         )
         self.batch.written()
-        setattr(self.counts, f"posts_{result.status}", getattr(self.counts, f"posts_{result.status}") + 1)
-        self.counts.comments_new += result.comments_new
-        self.counts.comments_deleted += result.comments_deleted
-        self.posts_done += 1
-        self._emit("post", url=post.url, title=post.title, status=result.status)
         return result
 
     # ------------------------------------------------------------ REST mode
@@ -460,7 +504,7 @@ class _SiteCrawl:
             complete, types = True, ({"comment"} | ({"pingback", "trackback"} if html_complete else set()))
         else:
             comments, complete, types = list(html_comments.values()), html_complete, None
-        result = self._save(post, comments, complete, types)
+        result = await self._save(post, comments, complete, types)
         await self._download_images([result.post_id])
 
     async def _recheck_rest_comments(self, api_root: str, done: set[str], started: datetime) -> None:
@@ -596,7 +640,7 @@ class _SiteCrawl:
             start += parsed.count
             if parsed.count == 0 or (parsed.total is not None and start > parsed.total):
                 break
-        result = self._save(post, with_depths(comments), complete)
+        result = await self._save(post, with_depths(comments), complete)
         await self._download_images([result.post_id])
 
     # ------------------------------------------------------------ HTML mode
@@ -634,9 +678,12 @@ class _SiteCrawl:
             except Exception as exc:  # one bad page must not stop the run
                 self.counts.errors += 1
                 log.exception("%s: failed to archive (%s)", ref.url, exc)
-                with self.db.atomic():
-                    self.db.table("fetches").insert({"run_id": self.run_id, "url": ref.url, "kind": "post",
-                                               "error": f"{type(exc).__name__}: {exc}", "fetched_at": store.now_iso()})
+                await self._store(self._log_failure, ref.url, f"{type(exc).__name__}: {exc}")
+
+    def _log_failure(self, url: str, error: str) -> None:
+        with self.db.atomic():
+            self.db.table("fetches").insert({"run_id": self.run_id, "url": url, "kind": "post",
+                                             "error": error, "fetched_at": store.now_iso()})
 
     async def _discover_html(self, home: Fetched | None) -> list[PageRef]:
         frontier = Frontier()
@@ -772,19 +819,18 @@ class _SiteCrawl:
         id, whether every comment page was read).
         """
         fetched = await self.fetcher.fetch(url)
-        post, problem = None, None
+        post, problem, packed = None, None, None
         if fetched.ok and not fetched.not_modified:
             try:
-                post = await self._parse(extract_post_page, fetched.content, fetched.final_url,
-                                         content_type=fetched.content_type)
+                post, packed = await self._parse_page(extract_post_page, fetched.content, fetched.final_url,
+                                                      content_type=fetched.content_type)
             except ExtractError as exc:  # this page only; the run goes on
                 problem = str(exc)
-            if post is None and problem is None and self.db.execute(
-                    "select 1 from posts where url = ?", [url]).fetchone():
+            if post is None and problem is None and await self._store(self._archived, "posts", url):
                 problem = "an archived post no longer reads as a post page; the archived copy is kept"
         # A raw capture of a post is never replaced by one that does not read as a post.
-        keep = post is not None or not self.db.execute("select 1 from pages where url = ?", [url]).fetchone()
-        self._record(replace(fetched, error=problem) if problem else fetched, kind="post", keep=keep)
+        keep = post is not None or not await self._store(self._archived, "pages", url)
+        self._record(replace(fetched, error=problem) if problem else fetched, kind="post", keep=keep, packed=packed)
         if post is None:
             return None, {}, False
         comments: dict[str, Comment] = {c.remote_id: c for c in post.comments}
@@ -796,21 +842,31 @@ class _SiteCrawl:
             if page_url in seen_pages or not same_site(page_url, self.base_url):
                 continue
             seen_pages.add(page_url)
-            page = await self._get(page_url, kind="comment_page")
+            page = await self.fetcher.fetch(page_url)
             if not page.ok:
+                self._record(page, kind="comment_page")
                 complete = False
                 continue
-            parsed = await self._parse(extract_comment_page, page.content, page.final_url)
+            try:
+                parsed, packed = await self._parse_page(extract_comment_page, page.content, page.final_url)
+            except BaseException:
+                self._record(page, kind="comment_page")
+                raise
+            self._record(page, kind="comment_page", packed=packed)
             for comment in parsed.comments:
                 comments.setdefault(comment.remote_id, comment)
             pending.extend(u for u in parsed.comment_page_urls if canonical_url(u) not in seen_pages)
         return post, comments, complete
 
+    def _archived(self, table: str, url: str) -> bool:
+        """Whether ``table`` (posts or pages) holds a row for ``url``."""
+        return self.db.execute(f"select 1 from {table} where url = ?", [url]).fetchone() is not None
+
     async def _archive_html_post(self, ref: PageRef) -> None:
         post, comments, complete = await self._fetch_html_thread(ref.url)
         if post is None or not self._wanted(post) or not self._budget_left():
             return
-        result = self._save(post, list(comments.values()), complete)
+        result = await self._save(post, list(comments.values()), complete)
         await self._download_images([result.post_id])
 
     # ------------------------------------------------------------ images
@@ -820,23 +876,24 @@ class _SiteCrawl:
         if not self.settings.download_images:
             return
         store_root = self.db_path.parent
-        for url in list(store.images_pending(self.db, post_ids=post_ids, site_id=self.site_id,
-                                             untried_only=post_ids is None)):
+        pending = await self._store(lambda: list(store.images_pending(
+            self.db, post_ids=post_ids, site_id=self.site_id, untried_only=post_ids is None)))
+        for url in pending:
             if url in self.images_tried:
                 continue
             self.images_tried.add(url)
             if not _image_host_allowed(url, self.base_url, self.settings):
-                store.save_image_error(self.db, url, "image host not allowed (add it with --image-host)")
+                await self._store(store.save_image_error, self.db, url, "image host not allowed (add it with --image-host)")
                 continue
             fetched = await self.fetcher.fetch(url, max_bytes=self.settings.max_image_bytes)
             self._record(fetched, kind="image", keep=False)
             if not fetched.ok or not fetched.content:
-                store.save_image_error(self.db, url, fetched.error or f"HTTP {fetched.status}")
+                await self._store(store.save_image_error, self.db, url, fetched.error or f"HTTP {fetched.status}")
                 continue
             mime, width, height = inspect_image(fetched.content)
             if mime is None:
                 self.counts.errors += 1
-                store.save_image_error(self.db, url, "not an image (Pillow cannot read it)")
+                await self._store(store.save_image_error, self.db, url, "not an image (Pillow cannot read it)")
                 continue
             image = ImageFile(
                 url=url,
@@ -848,8 +905,13 @@ class _SiteCrawl:
                 data=fetched.content,
                 fetched_at=fetched.fetched_at,
             )
-            store.save_image_file(self.db, image, store_root=store_root)
+            await self._store(store.save_image_file, self.db, image, store_root=store_root)
             self.counts.images_new += 1
+
+
+def _extract_and_pack(extractor: Callable[..., T], content: bytes, *args: Any, **kwargs: Any) -> tuple[T, store.PackedPage]:
+    """In the parser process: extract a page and pack its raw bytes, sparing the crawl process both."""
+    return extractor(content, *args, **kwargs), store.pack_page(content)
 
 
 def _die_with_parent() -> None:
@@ -896,6 +958,19 @@ def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | N
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _writer_thread(settings: Settings) -> Iterator[concurrent.futures.ThreadPoolExecutor | None]:
+    """One thread for the database writes of a fast crawl on 2+ cores; None otherwise."""
+    if not _is_fast(settings) or (os.cpu_count() or 1) < 2:
+        yield None
+        return
+    writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
+    try:
+        yield writer
+    finally:
+        writer.shutdown(wait=True, cancel_futures=True)
 
 
 def _image_host_allowed(url: str, base_url: str, settings: Settings) -> bool:

@@ -182,7 +182,8 @@ def open_db(path: Path | str, *, readonly: bool = False) -> Database:
         _check_archive(db, path)
         return db
     try:
-        conn = sqlite3.connect(str(path), timeout=30)
+        # One thread writes at a time; a fast crawl hands its writes to a writer thread.
+        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         db = Database(conn)
         _check_archive(db, path)
         db.execute("PRAGMA journal_mode=WAL")
@@ -363,22 +364,33 @@ def finish_run(db: Database, run_id: int, counts: RunCounts, *, status: str, mes
         db.table("crawl_runs").update(run_id, row)
 
 
-def _fetch_row(run_id: int, fetched: Fetched, kind: str) -> dict[str, Any]:
-    return {
-        "run_id": run_id,
-        "url": fetched.url,
-        "kind": kind,
-        "status": fetched.status,
-        "bytes": len(fetched.content),
-        "elapsed_ms": fetched.elapsed_ms,
-        "etag": fetched.etag,
-        "last_modified": fetched.last_modified,
-        "fetched_at": iso(fetched.fetched_at) or now_iso(),
-        "error": fetched.error,
-    }
+_FETCH_COLUMNS = ("run_id", "url", "kind", "status", "bytes", "elapsed_ms", "etag", "last_modified", "fetched_at", "error")
+_INSERT_FETCH = (
+    f'INSERT INTO fetches ({", ".join(_FETCH_COLUMNS)}) VALUES ({", ".join("?" for _ in _FETCH_COLUMNS)})'
+)
 
 
-def _page_row(fetched: Fetched, site_id: int | None, kind: str) -> dict[str, Any]:
+def _fetch_row(run_id: int, fetched: Fetched, kind: str) -> tuple[Any, ...]:
+    """A ``fetches`` row in ``_FETCH_COLUMNS`` order."""
+    return (run_id, fetched.url, kind, fetched.status, len(fetched.content), fetched.elapsed_ms, fetched.etag,
+            fetched.last_modified, iso(fetched.fetched_at) or now_iso(), fetched.error)
+
+
+@dataclass(frozen=True, slots=True)
+class PackedPage:
+    """A raw page as the ``pages`` table keeps it: zlib-compressed, with its sha256."""
+
+    body: bytes
+    sha256: str
+
+
+def pack_page(content: bytes) -> PackedPage:
+    """Compress and hash raw bytes for the ``pages`` table (pure: any process may do it)."""
+    return PackedPage(zlib.compress(content, 3), hashlib.sha256(content).hexdigest())
+
+
+def _page_row(fetched: Fetched, site_id: int | None, kind: str, packed: PackedPage | None) -> dict[str, Any]:
+    packed = packed or pack_page(fetched.content)
     return {
         "id": stable_id(fetched.url),
         "url": fetched.url,
@@ -389,8 +401,8 @@ def _page_row(fetched: Fetched, site_id: int | None, kind: str) -> dict[str, Any
         "content_type": fetched.content_type,
         "etag": fetched.etag,
         "last_modified": fetched.last_modified,
-        "body": zlib.compress(fetched.content, 3),
-        "sha256": hashlib.sha256(fetched.content).hexdigest(),
+        "body": packed.body,
+        "sha256": packed.sha256,
     }
 
 
@@ -435,39 +447,58 @@ class WriteBatch:
         self._count = 0
 
 
-class CaptureLog:
-    """Fetch-log rows and raw pages of a run, written in batches.
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One exchange waiting to be logged; ``keep`` also stores its raw bytes (``packed`` when done already)."""
 
-    ``add`` only buffers; ``flush`` writes everything buffered in one
-    transaction. The pipeline flushes before each post is saved, so a post's
-    raw pages are on disk no later than the post itself.
+    fetched: Fetched
+    kind: str
+    keep: bool
+    packed: PackedPage | None = None
+
+
+class CaptureLog:
+    """Fetch-log rows and raw pages of a run, buffered and written in batches.
+
+    ``add`` only buffers; ``take`` hands the buffer over and ``write`` stores
+    it (compressing and hashing the raw pages) in one transaction, so the
+    costly part can run wherever the database writes run. The pipeline
+    writes a post's captures in the same job that saves the post, before it,
+    so a post's raw pages are on disk no later than the post itself.
     """
 
     def __init__(self, db: Database, *, run_id: int, site_id: int | None) -> None:
         self.db = db
         self.run_id = run_id
         self.site_id = site_id
-        self._fetches: list[dict[str, Any]] = []
-        self._pages: dict[int, dict[str, Any]] = {}
+        self._buffer: list[Capture] = []
 
-    def add(self, fetched: Fetched, *, kind: str, keep: bool) -> None:
+    def add(self, fetched: Fetched, *, kind: str, keep: bool, packed: PackedPage | None = None) -> None:
         """Buffer one exchange; ``keep`` also buffers its raw bytes."""
-        self._fetches.append(_fetch_row(self.run_id, fetched, kind))
-        if keep and fetched.ok and not fetched.not_modified and fetched.content:
-            row = _page_row(fetched, self.site_id, kind)
-            self._pages[row["id"]] = row
+        self._buffer.append(Capture(fetched, kind, keep, packed))
+
+    def take(self) -> list[Capture]:
+        """Hand over (and forget) what is buffered."""
+        taken, self._buffer = self._buffer, []
+        return taken
+
+    def write(self, captures: list[Capture]) -> None:
+        """Write ``captures`` in one transaction (a savepoint inside an open one)."""
+        if not captures:
+            return
+        fetch_rows = [_fetch_row(self.run_id, c.fetched, c.kind) for c in captures]
+        pages = {}
+        for c in captures:
+            if c.keep and c.fetched.ok and not c.fetched.not_modified and c.fetched.content:
+                row = _page_row(c.fetched, self.site_id, c.kind, c.packed)
+                pages[row["id"]] = row
+        with self.db.atomic():
+            self.db.conn.executemany(_INSERT_FETCH, fetch_rows)
+            _upsert(self.db, "pages", list(pages.values()))
 
     def flush(self) -> None:
-        """Write what is buffered, in one transaction."""
-        if not self._fetches and not self._pages:
-            return
-        with self.db.atomic():
-            if self._fetches:
-                self.db.table("fetches").insert_all(self._fetches, batch_size=500)
-            if self._pages:
-                self.db.table("pages").upsert_all(list(self._pages.values()), pk="id", batch_size=100)
-        self._fetches = []
-        self._pages = {}
+        """Write what is buffered now."""
+        self.write(self.take())
 
 
 def page_validators(db: Database, url: str) -> tuple[str | None, str | None]:
