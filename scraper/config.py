@@ -50,6 +50,11 @@ class Settings:
             return f"{self.user_agent} contact: {self.contact}"
         return self.user_agent
 
+    @property
+    def unpaced(self) -> bool:
+        """True when requests to a host are not spaced out (no politeness delay): a local or own site."""
+        return self.delay_s < 0.05
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SiteConfig:

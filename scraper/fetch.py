@@ -143,9 +143,13 @@ class Fetcher:
         self.site_host = site_host
         self._resolve_names = transport is None  # a test transport has no DNS to ask
         self._private_hosts: dict[str, bool] = {}
-        # httpx's pool costs more CPU per request the more connections it juggles
-        # (httpx issue #3215): a few busy keep-alive connections serve a host best.
+        # httpx's pool probes every idle connection before each request (httpx
+        # issue #3215), so it costs more CPU the more connections it holds. A
+        # polite crawl keeps a few spare; a crawl without delay is CPU-bound
+        # and a few busy keep-alive connections carry it best.
         connections = min(max(settings.concurrency * 2, 4), 8)
+        if settings.unpaced:
+            connections = min(max(settings.concurrency, 2), 4)
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         self._client = httpx.AsyncClient(
             transport=transport,

@@ -932,7 +932,7 @@ def _die_with_parent() -> None:
 
 def _is_fast(settings: Settings) -> bool:
     """A crawl with no politeness delay and several requests in flight (a local or own site)."""
-    return settings.delay_s < 0.05 and settings.concurrency >= 4
+    return settings.unpaced and settings.concurrency >= 4
 
 
 @contextmanager
