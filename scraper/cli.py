@@ -125,6 +125,8 @@ def crawl(
     usage.
     """
     _setup_logging(verbose, quiet)
+    # Ctrl-C and SIGTERM both stop a crawl cleanly, also when started in the background (SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         overrides: dict[str, Any] = {
@@ -172,8 +174,11 @@ def crawl(
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM (systemd stop, timeout) ends a crawl like Ctrl-C: whole posts kept, run marked."""
-    raise KeyboardInterrupt
+    """SIGTERM (systemd stop, timeout) ends a crawl like Ctrl-C: whole posts kept, run marked.
+
+    Raising SIGINT lets asyncio's own handler cancel the crawl task cleanly.
+    """
+    signal.raise_signal(signal.SIGINT)
 
 
 def _sites_to_crawl(url: str | None, config_path: Path | None, overrides: dict[str, Any]) -> list[SiteConfig]:

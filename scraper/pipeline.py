@@ -217,7 +217,8 @@ class _SiteCrawl:
                     store.forget_site(self.db, self.site_id)
             raise
         except BaseException as exc:
-            self._close_failed_run(f"interrupted ({type(exc).__name__})")
+            cause = "stopped" if isinstance(exc, asyncio.CancelledError) else type(exc).__name__
+            self._close_failed_run(f"interrupted ({cause})")
             raise
         self.capture.flush()
         self.batch.commit()
@@ -368,9 +369,6 @@ class _SiteCrawl:
         """Save a post with the captures logged so far (they go first) and count it."""
         self.posts_done += 1  # taken before the write, so concurrent workers respect --max-posts
         result = await self._store(self._write_post, self.capture.take(), post, comments, complete, complete_types)
-        setattr(self.counts, f"posts_{result.status}", getattr(self.counts, f"posts_{result.status}") + 1)
-        self.counts.comments_new += result.comments_new
-        self.counts.comments_deleted += result.comments_deleted
         self._emit("post", url=post.url, title=post.title, status=result.status)
         return result
 
@@ -382,7 +380,11 @@ class _SiteCrawl:
         complete: bool,
         complete_types: set[str] | None,
     ) -> store.PostSaveResult:
-        """The database job of one post: its captures, then the post, in the open batch."""
+        """The database job of one post: its captures, then the post, in the open batch; counts it.
+
+        Counted here, not by the awaiting worker, so that a post saved just
+        before an interruption is counted although its worker was cancelled.
+        """
         self.batch.begin()
         self.capture.write(captures)
         result = store.save_post(
@@ -395,6 +397,9 @@ class _SiteCrawl:
             complete_types=complete_types,
         )
         self.batch.written()
+        setattr(self.counts, f"posts_{result.status}", getattr(self.counts, f"posts_{result.status}") + 1)
+        self.counts.comments_new += result.comments_new
+        self.counts.comments_deleted += result.comments_deleted
         return result
 
     # ------------------------------------------------------------ REST mode
