@@ -188,6 +188,10 @@ def open_db(path: Path | str, *, readonly: bool = False) -> Database:
         _check_archive(db, path)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        # Stable ids scatter inserts over the whole table: a larger page cache and
+        # fewer, larger checkpoints cut a crawl's SQLite time by about a fifth.
+        db.execute("PRAGMA cache_size=-16384")  # KiB
+        db.execute("PRAGMA wal_autocheckpoint=10000")  # pages
         db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(db)
     except sqlite3.OperationalError as exc:
