@@ -116,6 +116,23 @@ def _child_result(child: common.ChildRun) -> dict[str, Any]:
     return result
 
 
+def credit(result: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
+    """Rate a run by the blog it archived, not by the requests it needed.
+
+    ``pages`` becomes the blog's HTML pages (posts + distinct comment pages)
+    when the crawler archived every post and comment; ``fetched_pages`` keeps
+    what it requested (a crawler that sees that the bare post URL already
+    shows a comment page skips that page). An incomplete archive is credited
+    with the pages it fetched.
+    """
+    result["fetched_pages"] = result.get("pages", 0)
+    result["complete"] = (result.get("posts") == manifest["posts"]
+                          and result.get("comments") == manifest["comments"])
+    if result["complete"]:
+        result["pages"] = manifest["html_pages_to_fetch"]
+    return _rates(result)
+
+
 def _rates(result: dict[str, Any]) -> dict[str, Any]:
     pages = result.get("pages", 0)
     result["pages_per_s"] = pages / result["wall_s"] if result["wall_s"] else 0.0
@@ -127,7 +144,8 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median of each figure over the runs (a crawler that failed a run keeps its error)."""
     keys = ("pages_per_s", "pages_per_cpu_s", "wall_s", "cpu_s", "rss_mib", "tree_pss_mib", "processes")
     summary: dict[str, Any] = {key: common.median([r[key] for r in runs]) for key in keys}
-    for key in ("pages", "requests", "posts", "comments", "replies", "images", "version", "status"):
+    for key in ("pages", "fetched_pages", "complete", "requests", "posts", "comments", "replies", "images",
+                "version", "status"):
         if key in runs[-1]:
             summary[key] = runs[-1][key]
     errors = [r["error"] for r in runs if r.get("error")]
@@ -291,8 +309,10 @@ def measure(*, posts: int, runs: int, images: bool, bare: bool, profile: bool, r
                     result = run_peer("scrapy_spider.py", server.base_url, workdir)
                 else:
                     result = run_peer("bare_httpx_selectolax.py", server.base_url, workdir)
+                result = credit(result, manifest)
                 crawlers[name].append(result)
-                log(f"run {n + 1}/{runs} {name}: {result['pages']} pages, {result['pages_per_s']:.1f} pages/s, "
+                log(f"run {n + 1}/{runs} {name}: {result['pages']} pages ({result['fetched_pages']} fetched), "
+                    f"{result['pages_per_s']:.1f} pages/s, "
                     f"{result['cpu_s']:.1f} CPU s, {result['rss_mib']:.0f} MiB RSS, "
                     f"{result['tree_pss_mib']:.0f} MiB PSS in {result['processes']} process(es)"
                     + (f" ERROR {result['error'][-300:]}" if result.get("error") else ""))
@@ -310,7 +330,7 @@ def measure(*, posts: int, runs: int, images: bool, bare: bool, profile: bool, r
     if rss_posts:
         big, big_manifest = serve_blog(workdir, rss_posts, server_kind)
         try:
-            result = run_fitarchive(big.base_url, workdir, images=False, timeout=3600)
+            result = credit(run_fitarchive(big.base_url, workdir, images=False, timeout=3600), big_manifest)
             result["blog"] = big_manifest
             results["rss_large"] = result
             log(f"{rss_posts} posts: {result['pages']} pages, {result['pages_per_s']:.1f} pages/s, "

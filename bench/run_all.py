@@ -144,7 +144,9 @@ def render(r: dict[str, Any]) -> str:
         f"{blog['comments']:,} comments (nested replies), {blog['images']} shared images, "
         f"{blog['html_bytes'] / blog['html_pages_to_fetch'] / 1024:.0f} KiB per page on average. "
         f"Concurrency {crawl['concurrency']}, no delay; fitarchive with `--no-rest`. "
-        f"{'Median of ' + str(runs) + ' runs' if runs > 1 else 'One run'} per crawler; pages = post + comment pages fetched.",
+        f"{'Median of ' + str(runs) + ' runs' if runs > 1 else 'One run'} per crawler. "
+        "Pages/s counts the blog's pages (posts + comment pages) for a crawler that archived every post and "
+        "comment, whatever number of requests it needed (fetched pages: what it requested).",
         "",
         f"Server ceiling (bare keep-alive asyncio client, 8 connections): "
         f"{_f(crawl['server']['ceiling_robots_rps'], 0)} requests/s for robots.txt, "
@@ -155,7 +157,7 @@ def render(r: dict[str, Any]) -> str:
         "over its whole process tree (pages shared by forked workers counted once).",
         "",
         "| crawler | pages/s | CPU s | pages per CPU s | peak RSS MiB (main) | peak PSS MiB (tree) | processes "
-        "| pages | posts | comments (replies) |",
+        "| pages (fetched) | posts | comments (replies) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     names = {
@@ -172,7 +174,8 @@ def render(r: dict[str, Any]) -> str:
         lines.append(
             f"| {label} | {_f(s['pages_per_s'])} | {_f(s['cpu_s'])} | {_f(s['pages_per_cpu_s'])} | "
             f"{_f(s['rss_mib'], 0)} | {_f(s.get('tree_pss_mib'), 0)} | {_f(s.get('processes'), 0)} | "
-            f"{_f(s.get('pages'))} | {_f(s.get('posts'))} | {_f(s.get('comments'))} ({_f(s.get('replies'))}) |")
+            f"{_f(s.get('pages'))} ({_f(s.get('fetched_pages'))}) | {_f(s.get('posts'))} | "
+            f"{_f(s.get('comments'))} ({_f(s.get('replies'))}) |")
     ratio = crawl.get("ratio_pages_per_s")
     cpu_ratio = (c["scrapy"]["cpu_s"] / c["fitarchive"]["cpu_s"]) if "scrapy" in c and c["fitarchive"]["cpu_s"] else None
     lines += [

@@ -841,7 +841,7 @@ class _SiteCrawl:
         comments: dict[str, Comment] = {c.remote_id: c for c in post.comments}
         complete = True
         pending = list(post.comment_page_urls)
-        seen_pages = {canonical_url(fetched.final_url), canonical_url(url)}
+        seen_pages = {canonical_url(u) for u in (fetched.final_url, url, *post.shown_comment_pages)}
         while pending and len(seen_pages) < MAX_COMMENT_PAGES:
             page_url = canonical_url(pending.pop(0))
             if page_url in seen_pages or not same_site(page_url, self.base_url):

@@ -178,7 +178,10 @@ class Post:
 
     ``body_html`` is sanitized; ``is_protected`` marks password-protected
     posts, whose body is empty. ``comments`` holds the comments found on this
-    page only; ``comment_page_urls`` lists further comment pages to fetch.
+    page only; ``comment_page_urls`` lists further comment pages to fetch,
+    ``shown_comment_pages`` the numbered comment-page URLs whose comments this
+    page already shows (the bare URL of a "newest first" thread shows the last
+    page).
     """
 
     url: str  # canonical
@@ -194,6 +197,7 @@ class Post:
     images: tuple[ImageRef, ...] = ()
     comments: tuple[Comment, ...] = ()
     comment_page_urls: tuple[str, ...] = ()
+    shown_comment_pages: tuple[str, ...] = ()
     comments_complete: bool = False  # True when comments come from a full source (REST)
     is_protected: bool = False
     source: str = "html"  # "html" or "rest"

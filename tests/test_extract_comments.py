@@ -160,6 +160,10 @@ def test_bare_post_url_showing_the_last_page_links_only_to_other_pages() -> None
     assert post.comment_page_urls == (
         "https://ironandoats.example/2024/03/02/leg-day-circuit/comment-page-1/",
     )
+    # ... and says that it is comment-page-2 itself, which page 1 links to again.
+    assert post.shown_comment_pages == (
+        "https://ironandoats.example/2024/03/02/leg-day-circuit/comment-page-2/",
+    )
 
 
 def test_comment_page_url_maps_back_to_the_post() -> None:

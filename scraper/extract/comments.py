@@ -354,5 +354,5 @@ def extract_comment_page(html: bytes, url: str) -> CommentPage:
         comments=thread.comments,
         comment_page_urls=comment_page_urls(
             PageIndex(root), url, post_url, thread=(thread.page_links, [rid for _e, rid in found])
-        ),
+        ).others,
     )

@@ -6,6 +6,7 @@ Imports lxml and sibling helpers only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -20,7 +21,7 @@ from ._urls import (
     strip_fragment,
 )
 
-__all__ = ["canonical_url", "comment_page_urls"]
+__all__ = ["CommentPageLinks", "canonical_url", "comment_page_urls"]
 
 _CANONICAL = etree.XPath(
     "//head/link[@href][contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]"
@@ -42,20 +43,29 @@ def canonical_url(root: etree._Element, page_url: str) -> str:
     return strip_comment_page(page_url)
 
 
+class CommentPageLinks(NamedTuple):
+    """Comment-page URLs seen on a page: the ``others`` to fetch, and the ones it ``shows`` itself."""
+
+    others: tuple[str, ...]
+    shown: tuple[str, ...]
+
+
 def comment_page_urls(
     index: PageIndex,
     page_url: str,
     post_url: str,
     *,
     thread: tuple[Sequence[str], Sequence[str]] = ((), ()),
-) -> tuple[str, ...]:
-    """Return absolute URLs of this post's other comment pages linked from the page.
+) -> CommentPageLinks:
+    """Return absolute URLs of this post's comment pages linked from the page.
 
-    Links to other posts' comment pages (recent-comments widgets) and to the
-    page itself are left out. The page itself includes the numbered page that
-    this page's own comments link to (``comment-page-2/#comment-203`` when
-    comment 203 is here): with "newest first", the bare post URL shows the
-    last page. Order is first appearance, without duplicates.
+    Links to other posts' comment pages (recent-comments widgets) are left
+    out. The page itself is not among ``others``; that includes the numbered
+    page that this page's own comments link to (``comment-page-2/#comment-203``
+    when comment 203 is here): with "newest first", the bare post URL shows
+    the last page. Such numbered URLs of the page itself are ``shown``, so a
+    crawler need not fetch them again. Order is first appearance, without
+    duplicates.
 
     ``thread`` is (comment-page links found inside the comments, ids of the
     comments on this page), for pages whose comments were parsed and detached.
@@ -77,7 +87,11 @@ def comment_page_urls(
         candidates.append((strip_fragment(url), number))
     own = strip_fragment(page_url)
     found: list[str] = []
+    shown: list[str] = []
     for url, number in candidates:
-        if url != own and number not in own_numbers and url not in found:
+        if url == own or number in own_numbers:
+            if url != own and url not in shown:
+                shown.append(url)
+        elif url not in found:
             found.append(url)
-    return tuple(found)
+    return CommentPageLinks(tuple(found), tuple(shown))

@@ -189,6 +189,7 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     excerpt = (
         meta.get("description") or meta.get("og:description") or meta.get("twitter:description")
     )
+    page_links = comment_page_urls(index, url, post_url, thread=(thread.page_links, [rid for _el, rid in found]))
     return Post(
         url=post_url,
         title=title,
@@ -202,9 +203,8 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
         terms=terms,
         images=tuple(images),
         comments=thread.comments,
-        comment_page_urls=comment_page_urls(
-            index, url, post_url, thread=(thread.page_links, [rid for _el, rid in found])
-        ),
+        comment_page_urls=page_links.others,
+        shown_comment_pages=page_links.shown,
         is_protected=protected,
         source="html",
     )
