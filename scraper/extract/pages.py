@@ -76,15 +76,17 @@ def comment_page_urls(
     here = set(thread_ids)
     own_numbers = {comment_page_number(page_url)}
     candidates: list[tuple[str, int]] = []
+    resolved: dict[str, tuple[str, int] | None] = {}  # link without fragment -> (URL, page number)
     for href in [*thread_links, *index.comment_page_links]:
-        url = absolute(href, base)
-        number = comment_page_number(url) if url and is_http(url) else None
-        if url is None or number is None or post_key(url) != post:
+        link, _hash, fragment = href.strip().partition("#")
+        if link not in resolved:
+            resolved[link] = _this_posts_comment_page(link, base, post)
+        target = resolved[link]
+        if target is None:
             continue
-        fragment = url.partition("#")[2]
         if fragment.startswith("comment-") and fragment[8:] in here:
-            own_numbers.add(number)
-        candidates.append((strip_fragment(url), number))
+            own_numbers.add(target[1])
+        candidates.append(target)
     own = strip_fragment(page_url)
     found: list[str] = []
     shown: list[str] = []
@@ -95,3 +97,16 @@ def comment_page_urls(
         elif url not in found:
             found.append(url)
     return CommentPageLinks(tuple(found), tuple(shown))
+
+
+def _this_posts_comment_page(link: str, base: str, post: str) -> tuple[str, int] | None:
+    """(absolute URL, page number) when ``link`` names a comment page of the post keyed ``post``."""
+    if "comment-page-" not in link and "cpage=" not in link:
+        return None  # e.g. the ?replytocom=N link of every comment: no need to parse it
+    url = absolute(link, base)
+    if url is None or not is_http(url):
+        return None
+    number = comment_page_number(url)
+    if number is None or post_key(url) != post:
+        return None
+    return url, number
