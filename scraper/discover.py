@@ -7,7 +7,6 @@ leaves only.
 
 from __future__ import annotations
 
-import gzip
 import re
 import zlib
 from collections import deque

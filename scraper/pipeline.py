@@ -19,8 +19,6 @@ import multiprocessing
 import os
 import re
 import sqlite3
-import threading
-import time
 import zlib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -70,6 +68,8 @@ from scraper.extract.site import extract_site_info
 from scraper.fetch import Fetcher, check_reachable
 from scraper.records import Comment, Fetched, ImageFile, PageRef, Post
 from scraper.urls import canonical_url, host_key, same_site, site_root, strip_comment_page
+from scraper import writer
+from scraper.writer import ArchiveWriter, die_with_parent
 
 __all__ = ["CrawlReport", "crawl", "crawl_async", "reextract"]
 
@@ -143,9 +143,9 @@ async def crawl_async(
             allowed = {host_key(base_url), *settings.image_hosts}
             async with Fetcher(settings, transport=transport, allowed_hosts=allowed,
                                site_host=host_key(base_url)) as fetcher:
-                with _parser_pool(settings) as parser, _writer_thread(settings) as writer:
-                    run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event,
-                                     parser=parser, writer=writer)
+                with _parser_pool(settings) as parser, _archive_writer(db, db_path, settings) as archive_writer:
+                    run = _SiteCrawl(db, db_path, fetcher, settings, seed_url, base_url, on_event, archive_writer,
+                                     parser=parser)
                     return await run.run()
         except sqlite3.OperationalError as exc:  # disk full, I/O error, read-only: stops the run
             raise store.storage_error(db_path, exc) from None
@@ -164,6 +164,7 @@ class _SiteCrawl:
     seed_url: str
     base_url: str
     on_event: Event | None
+    writer: ArchiveWriter
     site_id: int = 0
     run_id: int = 0
     counts: store.RunCounts = field(default_factory=store.RunCounts)
@@ -172,9 +173,7 @@ class _SiteCrawl:
     mode: str = ""
     _since: datetime | None = None
     capture: store.CaptureLog = field(init=False)
-    batch: store.WriteBatch = field(init=False)
     parser: concurrent.futures.Executor | None = None
-    writer: concurrent.futures.ThreadPoolExecutor | None = None
 
     # ------------------------------------------------------------ top level
 
@@ -203,7 +202,6 @@ class _SiteCrawl:
         self.site_id = store.save_site(self.db, base_url=self.base_url, name=name, platform=platform)
         self.run_id = store.start_run(self.db, site_id=self.site_id, seed_url=self.seed_url)
         self.capture = store.CaptureLog(self.db, run_id=self.run_id, site_id=self.site_id)
-        self.batch = store.WriteBatch(self.db, max_items=50 if _is_fast(self.settings) else 1)
         status, message = "ok", None
         try:
             if home is not None:
@@ -221,7 +219,8 @@ class _SiteCrawl:
             self._close_failed_run(f"interrupted ({cause})")
             raise
         self.capture.flush()
-        self.batch.commit()
+        self.writer.run_now(writer.commit)
+        self.writer.run_now(writer.take_tally).add_to(self.counts)
         if self.counts.errors:
             status = "partial"
         with self.db.atomic():
@@ -251,32 +250,16 @@ class _SiteCrawl:
             return extractor(content, *args, **kwargs), None
         return await self._parse(_extract_and_pack, extractor, content, *args, **kwargs)
 
-    async def _store(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a database job, on the writer thread when there is one.
-
-        Jobs run one at a time in the order they were given, so the event
-        loop goes on fetching and parsing while SQLite works (it releases
-        the GIL); without a writer thread the job runs here.
-        """
-        if self.writer is None:
-            return job(*args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self.writer, functools.partial(job, *args, **kwargs))
-
-    def _stop_writer(self) -> None:
-        """Let the running database job finish, drop queued ones; later jobs run inline."""
-        if self.writer is not None:
-            self.writer.shutdown(wait=True, cancel_futures=True)
-            self.writer = None
-
     def _close_failed_run(self, message: str) -> None:
         """Record a failed run as far as the database still allows; never masks the failure."""
-        self._stop_writer()
         try:
             try:
-                self.batch.commit()  # the posts saved so far are whole; keep them
+                self.writer.run_now(writer.commit)  # the posts saved so far are whole; keep them
             except sqlite3.Error:
-                self.batch.rollback()
+                self.writer.run_now(writer.rollback)
                 raise
+            finally:
+                self.writer.run_now(writer.take_tally).add_to(self.counts)
             self.capture.flush()
             store.finish_run(self.db, self.run_id, self.counts, status="failed", message=message)
         except sqlite3.Error as exc:  # e.g. the disk is still full; the next run marks it interrupted
@@ -366,40 +349,11 @@ class _SiteCrawl:
     async def _save(
         self, post: Post, comments: list[Comment] | None, complete: bool, complete_types: set[str] | None = None
     ) -> store.PostSaveResult:
-        """Save a post with the captures logged so far (they go first) and count it."""
+        """Save a post with the captures logged so far (they go first); the writer counts it."""
         self.posts_done += 1  # taken before the write, so concurrent workers respect --max-posts
-        result = await self._store(self._write_post, self.capture.take(), post, comments, complete, complete_types)
+        result = await self.writer.run(writer.write_post, (self.run_id, self.site_id), self.capture.take(),
+                                       self.base_url, post, comments, complete, complete_types)
         self._emit("post", url=post.url, title=post.title, status=result.status)
-        return result
-
-    def _write_post(
-        self,
-        captures: list[store.Capture],
-        post: Post,
-        comments: list[Comment] | None,
-        complete: bool,
-        complete_types: set[str] | None,
-    ) -> store.PostSaveResult:
-        """The database job of one post: its captures, then the post, in the open batch; counts it.
-
-        Counted here, not by the awaiting worker, so that a post saved just
-        before an interruption is counted although its worker was cancelled.
-        """
-        self.batch.begin()
-        self.capture.write(captures)
-        result = store.save_post(
-            self.db,
-            site_id=self.site_id,
-            site_base_url=self.base_url,
-            post=post,
-            comments=comments,
-            comments_complete=complete,
-            complete_types=complete_types,
-        )
-        self.batch.written()
-        setattr(self.counts, f"posts_{result.status}", getattr(self.counts, f"posts_{result.status}") + 1)
-        self.counts.comments_new += result.comments_new
-        self.counts.comments_deleted += result.comments_deleted
         return result
 
     # ------------------------------------------------------------ REST mode
@@ -664,7 +618,8 @@ class _SiteCrawl:
         workers = max(1, self.settings.concurrency)
         for _ in range(workers):
             queue.put_nowait(None)
-        await asyncio.gather(*(self._html_worker(queue) for _ in range(workers)))
+        async with self.writer.offloaded():
+            await asyncio.gather(*(self._html_worker(queue) for _ in range(workers)))
         if self.posts_done == 0 and not self.db.execute(
             "select 1 from posts where site_id = ? limit 1", [self.site_id]).fetchone():
             raise NotABlogError(f"{self.seed_url}: no blog posts found among {len(refs)} candidate pages")
@@ -683,12 +638,7 @@ class _SiteCrawl:
             except Exception as exc:  # one bad page must not stop the run
                 self.counts.errors += 1
                 log.exception("%s: failed to archive (%s)", ref.url, exc)
-                await self._store(self._log_failure, ref.url, f"{type(exc).__name__}: {exc}")
-
-    def _log_failure(self, url: str, error: str) -> None:
-        with self.db.atomic():
-            self.db.table("fetches").insert({"run_id": self.run_id, "url": url, "kind": "post",
-                                             "error": error, "fetched_at": store.now_iso()})
+                await self.writer.run(writer.log_failure, self.run_id, ref.url, f"{type(exc).__name__}: {exc}")
 
     async def _discover_html(self, home: Fetched | None) -> list[PageRef]:
         frontier = Frontier()
@@ -831,10 +781,10 @@ class _SiteCrawl:
                                                       content_type=fetched.content_type)
             except ExtractError as exc:  # this page only; the run goes on
                 problem = str(exc)
-            if post is None and problem is None and await self._store(self._archived, "posts", url):
+            if post is None and problem is None and await self.writer.run(writer.is_archived, "posts", url):
                 problem = "an archived post no longer reads as a post page; the archived copy is kept"
         # A raw capture of a post is never replaced by one that does not read as a post.
-        keep = post is not None or not await self._store(self._archived, "pages", url)
+        keep = post is not None or not await self.writer.run(writer.is_archived, "pages", url)
         self._record(replace(fetched, error=problem) if problem else fetched, kind="post", keep=keep, packed=packed)
         if post is None:
             return None, {}, False
@@ -863,10 +813,6 @@ class _SiteCrawl:
             pending.extend(u for u in parsed.comment_page_urls if canonical_url(u) not in seen_pages)
         return post, comments, complete
 
-    def _archived(self, table: str, url: str) -> bool:
-        """Whether ``table`` (posts or pages) holds a row for ``url``."""
-        return self.db.execute(f"select 1 from {table} where url = ?", [url]).fetchone() is not None
-
     async def _archive_html_post(self, ref: PageRef) -> None:
         post, comments, complete = await self._fetch_html_thread(ref.url)
         if post is None or not self._wanted(post) or not self._budget_left():
@@ -881,24 +827,24 @@ class _SiteCrawl:
         if not self.settings.download_images:
             return
         store_root = self.db_path.parent
-        pending = await self._store(lambda: list(store.images_pending(
-            self.db, post_ids=post_ids, site_id=self.site_id, untried_only=post_ids is None)))
+        pending = await self.writer.run(writer.pending_images, self.site_id,
+                                        None if post_ids is None else list(post_ids), post_ids is None)
         for url in pending:
             if url in self.images_tried:
                 continue
             self.images_tried.add(url)
             if not _image_host_allowed(url, self.base_url, self.settings):
-                await self._store(store.save_image_error, self.db, url, "image host not allowed (add it with --image-host)")
+                await self.writer.run(writer.save_image_error, url, "image host not allowed (add it with --image-host)")
                 continue
             fetched = await self.fetcher.fetch(url, max_bytes=self.settings.max_image_bytes)
             self._record(fetched, kind="image", keep=False)
             if not fetched.ok or not fetched.content:
-                await self._store(store.save_image_error, self.db, url, fetched.error or f"HTTP {fetched.status}")
+                await self.writer.run(writer.save_image_error, url, fetched.error or f"HTTP {fetched.status}")
                 continue
             mime, width, height = inspect_image(fetched.content)
             if mime is None:
                 self.counts.errors += 1
-                await self._store(store.save_image_error, self.db, url, "not an image (Pillow cannot read it)")
+                await self.writer.run(writer.save_image_error, url, "not an image (Pillow cannot read it)")
                 continue
             image = ImageFile(
                 url=url,
@@ -910,29 +856,13 @@ class _SiteCrawl:
                 data=fetched.content,
                 fetched_at=fetched.fetched_at,
             )
-            await self._store(store.save_image_file, self.db, image, store_root=store_root)
+            await self.writer.run(writer.save_image_file, image, store_root)
             self.counts.images_new += 1
 
 
 def _extract_and_pack(extractor: Callable[..., T], content: bytes, *args: Any, **kwargs: Any) -> tuple[T, store.PackedPage]:
     """In the parser process: extract a page and pack its raw bytes, sparing the crawl process both."""
     return extractor(content, *args, **kwargs), store.pack_page(content)
-
-
-def _die_with_parent() -> None:
-    """In a parser process: exit as soon as the crawl process that started it is gone.
-
-    A watcher thread polls the parent pid, so a crawl killed by SIGKILL or
-    SIGTERM leaves no parser process behind.
-    """
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_S)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _is_fast(settings: Settings) -> bool:
@@ -954,7 +884,7 @@ def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | N
         yield None
         return
     pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
     )
     # Fork now, before the crawl opens any connection, so the parser process
     # holds no copy of a socket that the crawl later closes or resets.
@@ -966,16 +896,15 @@ def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | N
 
 
 @contextmanager
-def _writer_thread(settings: Settings) -> Iterator[concurrent.futures.ThreadPoolExecutor | None]:
-    """One thread for the database writes of a fast crawl on 2+ cores; None otherwise."""
-    if not _is_fast(settings) or (os.cpu_count() or 1) < 2:
-        yield None
-        return
-    writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
+def _archive_writer(db: Database, db_path: Path, settings: Settings) -> Iterator[ArchiveWriter]:
+    """The crawl's database writer: with a writer process for fast crawls on 2+ cores."""
+    fast = _is_fast(settings)
+    archive_writer = ArchiveWriter(db, db_path, max_items=50 if fast else 1,
+                                   use_process=fast and (os.cpu_count() or 1) > 1)
     try:
-        yield writer
+        yield archive_writer
     finally:
-        writer.shutdown(wait=True, cancel_futures=True)
+        archive_writer.close()
 
 
 def _image_host_allowed(url: str, base_url: str, settings: Settings) -> bool:

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -182,8 +182,7 @@ def open_db(path: Path | str, *, readonly: bool = False) -> Database:
         _check_archive(db, path)
         return db
     try:
-        # One thread writes at a time; a fast crawl hands its writes to a writer thread.
-        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=30)
         db = Database(conn)
         _check_archive(db, path)
         db.execute("PRAGMA journal_mode=WAL")
@@ -374,9 +373,10 @@ _INSERT_FETCH = (
 )
 
 
-def _fetch_row(run_id: int, fetched: Fetched, kind: str) -> tuple[Any, ...]:
+def _fetch_row(run_id: int, capture: Capture) -> tuple[Any, ...]:
     """A ``fetches`` row in ``_FETCH_COLUMNS`` order."""
-    return (run_id, fetched.url, kind, fetched.status, len(fetched.content), fetched.elapsed_ms, fetched.etag,
+    fetched = capture.fetched
+    return (run_id, fetched.url, capture.kind, fetched.status, capture.size, fetched.elapsed_ms, fetched.etag,
             fetched.last_modified, iso(fetched.fetched_at) or now_iso(), fetched.error)
 
 
@@ -459,16 +459,32 @@ class Capture:
     kind: str
     keep: bool
     packed: PackedPage | None = None
+    size: int = 0  # bytes received (``fetched.content`` is dropped once packed)
+
+
+def write_captures(db: Database, run_id: int, site_id: int | None, captures: list[Capture]) -> None:
+    """Write captures of a run in one transaction (a savepoint inside an open one)."""
+    if not captures:
+        return
+    fetch_rows = [_fetch_row(run_id, c) for c in captures]
+    pages = {}
+    for c in captures:
+        if c.keep and c.fetched.ok and not c.fetched.not_modified and (c.fetched.content or c.packed):
+            row = _page_row(c.fetched, site_id, c.kind, c.packed)
+            pages[row["id"]] = row
+    with db.atomic():
+        db.conn.executemany(_INSERT_FETCH, fetch_rows)
+        _upsert(db, "pages", list(pages.values()))
 
 
 class CaptureLog:
     """Fetch-log rows and raw pages of a run, buffered and written in batches.
 
-    ``add`` only buffers; ``take`` hands the buffer over and ``write`` stores
-    it (compressing and hashing the raw pages) in one transaction, so the
-    costly part can run wherever the database writes run. The pipeline
-    writes a post's captures in the same job that saves the post, before it,
-    so a post's raw pages are on disk no later than the post itself.
+    ``add`` only buffers; ``take`` hands the buffer over for
+    ``write_captures``, so the costly part can run wherever the database
+    writes run. The pipeline writes a post's captures in the same job that
+    saves the post, before it, so a post's raw pages are on disk no later
+    than the post itself.
     """
 
     def __init__(self, db: Database, *, run_id: int, site_id: int | None) -> None:
@@ -478,31 +494,20 @@ class CaptureLog:
         self._buffer: list[Capture] = []
 
     def add(self, fetched: Fetched, *, kind: str, keep: bool, packed: PackedPage | None = None) -> None:
-        """Buffer one exchange; ``keep`` also buffers its raw bytes."""
-        self._buffer.append(Capture(fetched, kind, keep, packed))
+        """Buffer one exchange; ``keep`` also buffers its raw bytes (dropped when ``packed`` holds them)."""
+        size = len(fetched.content)
+        if packed is not None:
+            fetched = replace(fetched, content=b"")
+        self._buffer.append(Capture(fetched, kind, keep, packed, size))
 
     def take(self) -> list[Capture]:
         """Hand over (and forget) what is buffered."""
         taken, self._buffer = self._buffer, []
         return taken
 
-    def write(self, captures: list[Capture]) -> None:
-        """Write ``captures`` in one transaction (a savepoint inside an open one)."""
-        if not captures:
-            return
-        fetch_rows = [_fetch_row(self.run_id, c.fetched, c.kind) for c in captures]
-        pages = {}
-        for c in captures:
-            if c.keep and c.fetched.ok and not c.fetched.not_modified and c.fetched.content:
-                row = _page_row(c.fetched, self.site_id, c.kind, c.packed)
-                pages[row["id"]] = row
-        with self.db.atomic():
-            self.db.conn.executemany(_INSERT_FETCH, fetch_rows)
-            _upsert(self.db, "pages", list(pages.values()))
-
     def flush(self) -> None:
         """Write what is buffered now."""
-        self.write(self.take())
+        write_captures(self.db, self.run_id, self.site_id, self.take())
 
 
 def page_validators(db: Database, url: str) -> tuple[str | None, str | None]:

@@ -65,3 +65,47 @@ def test_signal_stops_a_crawl_cleanly(blog_url: str, tmp_path: Path, signum: int
     assert 10 <= stored < POSTS
     assert counted == stored
     assert orphans == 0  # each saved post's raw page was written with it
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(child) for child in text.split()}
+
+
+def _archive(db_path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        posts = sorted(db.execute("select id, url, title, body_html, comment_count from posts"))
+        comments = sorted(db.execute("select id, post_id, parent_id, path, body_html from comments"))
+    return posts, comments
+
+
+def test_sigkill_mid_fast_crawl_then_rerun_gives_the_whole_archive(blog_url: str, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "scraper", "crawl", blog_url, "--delay", "0", "--concurrency", "8",
+               "--no-rest", "--no-images", "--quiet", "--db"]
+    reference = tmp_path / "reference.db"
+    assert subprocess.run([*command, str(reference)], capture_output=True, timeout=120).returncode == 0
+    db_path = tmp_path / "a.db"
+    crawl = subprocess.Popen([*command, str(db_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while _posts(db_path) < 60 and crawl.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    helpers = _children(crawl.pid)  # the parser and writer processes
+    assert crawl.poll() is None and len(helpers) == 2
+    crawl.kill()
+    crawl.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in helpers), "a helper process outlived its crawl"
+    killed_posts, killed_comments = _archive(db_path)
+    reference_posts, reference_comments = _archive(reference)
+    assert 60 <= len(killed_posts) < POSTS
+    # Whatever was committed is whole: each stored post has its whole thread.
+    stored = {row[0] for row in killed_posts}
+    assert killed_comments == [row for row in reference_comments if row[1] in stored]
+    rerun = subprocess.run([*command, str(db_path)], capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert _archive(db_path) == (reference_posts, reference_comments)

@@ -1,16 +1,19 @@
-"""Fast crawls hand their database writes to one writer thread; the archive is the same either way."""
+"""Fast crawls hand their database writes to one writer process; the archive is the same either way."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 import signal
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from scraper import pipeline, store
+from scraper import pipeline, store, writer
 from scraper.config import Settings
+from scraper.errors import StorageError
 from scraper.sample_site import serve_sample_blog
 
 FAST = Settings(delay_s=0.0, concurrency=8, download_images=True)
@@ -33,27 +36,63 @@ def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 @contextlib.contextmanager
-def no_writer_thread(settings: Settings) -> Iterator[None]:
-    yield None
+def inline_writer(db: Any, db_path: Path, settings: Settings) -> Iterator[writer.ArchiveWriter]:
+    archive_writer = writer.ArchiveWriter(db, db_path, max_items=50, use_process=False)
+    try:
+        yield archive_writer
+    finally:
+        archive_writer.close()
 
 
-def test_only_fast_crawls_get_a_writer_thread() -> None:
-    with pipeline._writer_thread(FAST) as writer:
-        assert writer is not None
-    with pipeline._writer_thread(Settings()) as writer:
-        assert writer is None
+def _pid(ctx: writer.WriteContext) -> int:
+    return os.getpid()
 
 
-def test_writer_thread_gives_the_same_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("threaded", "inline"):
+def _die(ctx: writer.WriteContext) -> None:
+    os._exit(3)
+
+
+def test_only_fast_crawls_get_a_writer_process(tmp_path: Path) -> None:
+    async def pids(settings: Settings) -> tuple[int, int]:
+        db = store.open_db(tmp_path / "a.db")
+        try:
+            with pipeline._archive_writer(db, tmp_path / "a.db", settings) as archive_writer:
+                async with archive_writer.offloaded():
+                    inside = await archive_writer.run(_pid)
+                return inside, await archive_writer.run(_pid)
+        finally:
+            db.close()
+
+    inside, after = asyncio.run(pids(FAST))
+    assert inside != os.getpid() and after == os.getpid()
+    assert asyncio.run(pids(Settings())) == (os.getpid(), os.getpid())
+
+
+def test_a_dead_writer_process_fails_the_run_with_a_clear_error(tmp_path: Path) -> None:
+    async def die() -> None:
+        db = store.open_db(tmp_path / "a.db")
+        try:
+            with pipeline._archive_writer(db, tmp_path / "a.db", FAST) as archive_writer:
+                async with archive_writer.offloaded():
+                    await archive_writer.run(_die)
+        finally:
+            db.close()
+
+    with pytest.raises(StorageError, match="archive writer process died"):
+        asyncio.run(die())
+
+
+def test_writer_process_gives_the_same_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("process", "inline"):
         (tmp_path / name).mkdir()
     with serve_sample_blog() as url:
-        threaded = pipeline.crawl(tmp_path / "threaded" / "a.db", url, FAST)
-        monkeypatch.setattr(pipeline, "_writer_thread", no_writer_thread)
+        in_process = pipeline.crawl(tmp_path / "process" / "a.db", url, FAST)
+        monkeypatch.setattr(pipeline, "_archive_writer", inline_writer)
         inline = pipeline.crawl(tmp_path / "inline" / "a.db", url, FAST)
-    assert threaded.status == inline.status == "ok"
-    assert threaded.counts == inline.counts
-    one, other = snapshot(tmp_path / "threaded" / "a.db"), snapshot(tmp_path / "inline" / "a.db")
+    assert in_process.status == inline.status == "ok"
+    assert in_process.counts == inline.counts
+    assert in_process.counts.posts_new > 0 and in_process.counts.comments_new > 0
+    one, other = snapshot(tmp_path / "process" / "a.db"), snapshot(tmp_path / "inline" / "a.db")
     assert one["posts"] and one["comments"] and one["pages"] and one["images"]
     assert all(sha for _url, _kind, sha, _stored in one["pages"])
     assert one == other
