@@ -11,6 +11,7 @@ import pytest
 
 from scraper.config import Settings
 from scraper.fetch import Fetcher
+from scraper.urls import host_key
 
 FAST = Settings(delay_s=0.0, retries=2, timeout_s=5)
 
@@ -142,3 +143,35 @@ def test_user_agent_is_descriptive(contact: str) -> None:
 
     run(fetch_with(handler, "http://blog.test/a", Settings(delay_s=0, contact=contact)))
     assert agents and all(a.startswith("fitarchive/") and contact in a for a in agents)
+
+
+def test_idle_connection_probe_sees_a_closed_or_talking_peer() -> None:
+    import socket
+
+    from scraper.fetch import _readable
+
+    ours, theirs = socket.socketpair()
+    try:
+        assert not _readable(ours)  # idle and open: reusable
+        theirs.sendall(b"x")
+        assert _readable(ours)  # unexpected bytes: not reusable
+        ours.recv(1)
+        theirs.close()
+        assert _readable(ours)  # the peer closed it: end of stream is readable
+    finally:
+        ours.close()
+    assert _readable(ours)  # a closed socket is never reused
+
+
+def test_fetcher_reuses_pooled_connections_through_the_probing_transport() -> None:
+    from scraper.fetch import _PooledTransport
+    from scraper.sample_site import serve_sample_blog
+
+    async def fetch_twice(url: str) -> list[int]:
+        async with Fetcher(Settings(delay_s=0, concurrency=1, obey_robots=False),
+                           allowed_hosts={host_key(url)}, site_host=host_key(url)) as fetcher:
+            assert isinstance(fetcher._client._transport, _PooledTransport)
+            return [(await fetcher.fetch(url)).status for _ in range(3)]
+
+    with serve_sample_blog() as url:
+        assert asyncio.run(fetch_twice(url)) == [200, 200, 200]
