@@ -207,8 +207,8 @@ def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
     """Turn py-spy raw (collapsed) stacks into self / inclusive shares.
 
     With ``--subprocesses`` each stack starts with ``process PID:"cmdline"``;
-    stacks under ``concurrent.futures``' ``_process_worker`` (a forked parser
-    worker) are reported apart from the crawl's own process. Samples whose innermost frame
+    stacks under ``concurrent.futures``' ``_process_worker`` (the forked parser
+    and writer processes) are reported apart from the crawl's own process. Samples whose innermost frame
     is a wait (selector, lock, pipe read) are dropped as idle.
     """
     self_time: Counter[str] = Counter()

@@ -152,7 +152,7 @@ def render(r: dict[str, Any]) -> str:
         f"{_f(crawl['server']['ceiling_robots_rps'], 0)} requests/s for robots.txt, "
         f"{_f(crawl['server']['ceiling_post_rps'], 0)} requests/s for a post page.",
         "",
-        "CPU s is user + system time of the crawler and every process it waited for (a parser pool). "
+        "CPU s is user + system time of the crawler and every process it waited for (fitarchive's parser and writer processes). "
         "Memory is polled from /proc every 50-100 ms: the main process's peak RSS (VmHWM) and the peak PSS summed "
         "over its whole process tree (pages shared by forked workers counted once).",
         "",
@@ -231,7 +231,7 @@ def _profile_section(profile: dict[str, Any] | None) -> list[str]:
     lines = ["", "## Where fitarchive's CPU goes", "",
              f"py-spy (`--subprocesses`), one `--no-images` crawl of the same blog at 200 Hz: {profile['samples']:,} "
              f"busy samples in the crawl's own process"
-             + (f" and {worker:,} in its parser worker process" if worker else "")
+             + (f" and {worker:,} in its helper processes (parser and writer)" if worker else "")
              + f" ({profile.get('idle_samples', 0):,} idle samples, waiting in a selector, lock or pipe, left out). "
              "Native code such as lxml, sqlite and zlib is charged to the Python line that called it. "
              "Shares are of the crawl process's busy samples.", "",
@@ -245,7 +245,7 @@ def _profile_section(profile: dict[str, Any] | None) -> list[str]:
         lines += ["", "| innermost scraper line (with everything it calls) | share |", "| --- | --- |"]
         lines += [f"| `{name}` | {share:.1f}% |" for name, share in profile["scraper_lines"][:15]]
     if profile.get("worker_by_module"):
-        lines += ["", "The parser worker process (shares of its busy samples):", "",
+        lines += ["", "The helper processes, parser and writer (shares of their busy samples):", "",
                   "| innermost scraper module on the stack (else library) | share |", "| --- | --- |"]
         lines += [f"| `{name}` | {share:.1f}% |" for name, share in profile["worker_by_module"][:8]]
     return lines
