@@ -480,7 +480,11 @@ class _ProbingStream(httpcore.AsyncNetworkStream):
 
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
-        self._socket: socket.socket | None = stream.get_extra_info("socket")
+        self._poller: select.poll | None = None
+        sock: socket.socket | None = stream.get_extra_info("socket")
+        if sock is not None:
+            self._poller = select.poll()
+            self._poller.register(sock, select.POLLIN)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._stream.read(max_bytes, timeout)
@@ -489,6 +493,7 @@ class _ProbingStream(httpcore.AsyncNetworkStream):
         await self._stream.write(buffer, timeout)
 
     async def aclose(self) -> None:
+        self._poller = None  # its descriptor number may soon belong to another socket
         await self._stream.aclose()
 
     async def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
@@ -496,18 +501,10 @@ class _ProbingStream(httpcore.AsyncNetworkStream):
         return _ProbingStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable" and self._socket is not None:
-            return _readable(self._socket)
+        if info == "is_readable" and self._poller is not None:
+            # Readable while idle: data, end of stream, an error, or a closed socket (POLLNVAL).
+            return bool(self._poller.poll(0))
         return self._stream.get_extra_info(info)
-
-
-def _readable(sock: socket.socket) -> bool:
-    """True when reading ``sock`` would not block (data, end of stream, or an error)."""
-    if sock.fileno() < 0:
-        return True
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    return bool(poller.poll(0))
 
 
 def _is_ip_literal(host: str) -> bool:

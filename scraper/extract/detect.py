@@ -68,6 +68,9 @@ def looks_like_wordpress(html: bytes, url: str, headers: Mapping[str, str]) -> b
 
 def _generator(head: bytes) -> bytes:
     """The content of ``<meta name="generator">``, lower-cased (b"" when absent)."""
+    end = head.find(b"</head")
+    if end != -1:
+        head = head[:end]  # the meta belongs in <head>; a big page's body need not be scanned
     for match in _GENERATOR_META.finditer(head):
         tag = match.group(0)
         content = _CONTENT_ATTR.search(tag)
