@@ -41,7 +41,7 @@ class Settings:
     recheck_comments_days: float = 30.0  # posts younger than this: comments every run
     full_recheck_days: float = 7.0  # older posts: comments at most this often
     recheck_all: bool = False  # re-fetch every post and thread, ignoring incremental state
-    parse_workers: int | None = None  # HTML parser processes; None: 1 for fast crawls on 2+ cores
+    parse_workers: int | None = None  # 1: parse HTML in a parser process, 0: in the crawl; None: 1 for fast crawls
 
     @property
     def full_user_agent(self) -> str:

@@ -10,12 +10,9 @@ are logged in ``fetches`` and counted; the run goes on.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import functools
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import re
 import sqlite3
@@ -69,6 +66,7 @@ from scraper.fetch import Fetcher, check_reachable
 from scraper.records import Comment, Fetched, ImageFile, PageRef, Post
 from scraper.urls import canonical_url, host_key, same_site, site_root, strip_comment_page
 from scraper import writer
+from scraper.helper import BrokenProcessPool, HelperProcess
 from scraper.writer import ArchiveWriter, die_with_parent
 
 __all__ = ["CrawlReport", "crawl", "crawl_async", "reextract"]
@@ -173,7 +171,7 @@ class _SiteCrawl:
     mode: str = ""
     _since: datetime | None = None
     capture: store.CaptureLog = field(init=False)
-    parser: concurrent.futures.Executor | None = None
+    parser: HelperProcess | None = None
 
     # ------------------------------------------------------------ top level
 
@@ -232,10 +230,9 @@ class _SiteCrawl:
         """Run a pure extractor, in the parser process when there is one."""
         if self.parser is None:
             return extractor(*args, **kwargs)
-        loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.parser, functools.partial(extractor, *args, **kwargs))
-        except concurrent.futures.process.BrokenProcessPool:
+            return await self.parser.call(extractor, *args, **kwargs)
+        except BrokenProcessPool:
             # The parser process died on this page (a crash in native code);
             # the rest of the crawl parses in the event loop.
             log.error("the parser process died; parsing in the main process from now on")
@@ -871,11 +868,11 @@ def _is_fast(settings: Settings) -> bool:
 
 
 @contextmanager
-def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | None]:
-    """A one-process pool for HTML extraction when a fast crawl can use a second core.
+def _parser_pool(settings: Settings) -> Iterator[HelperProcess | None]:
+    """A parser process for HTML extraction when a fast crawl can use a second core.
 
     Polite crawls (the default delay) spend their time waiting, so they parse
-    in the event loop; ``parse_workers`` overrides the choice.
+    in the event loop; ``parse_workers`` (0 or 1) overrides the choice.
     """
     workers = settings.parse_workers
     if workers is None:
@@ -883,16 +880,13 @@ def _parser_pool(settings: Settings) -> Iterator[concurrent.futures.Executor | N
     if workers <= 0:
         yield None
         return
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
-    )
-    # Fork now, before the crawl opens any connection, so the parser process
+    # Forked now, before the crawl opens any connection, so the parser process
     # holds no copy of a socket that the crawl later closes or resets.
-    pool.submit(os.getpid).result()
+    parser = HelperProcess(initializer=die_with_parent, name="fitarchive-parser")
     try:
-        yield pool
+        yield parser
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        parser.close()
 
 
 @contextmanager

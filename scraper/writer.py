@@ -9,10 +9,6 @@ the second core instead of competing with the event loop for the GIL.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import functools
-import multiprocessing
 import os
 import threading
 import time
@@ -25,6 +21,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from scraper import store
+from scraper.helper import BrokenProcessPool, HelperProcess
 from scraper.errors import StorageError
 from scraper.records import Comment, ImageFile, Post
 
@@ -189,31 +186,29 @@ class ArchiveWriter:
 
     def __init__(self, db: Database, db_path: Path, *, max_items: int, use_process: bool) -> None:
         self.local = WriteContext(db, store.WriteBatch(db, max_items=max_items))
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pool: HelperProcess | None = None
         self._remote = False
         if use_process:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                initializer=_start_process, initargs=(db_path, max_items),
-            )
-            self._pool.submit(os.getpid).result()
+            self._pool = HelperProcess(initializer=_start_process, initargs=(db_path, max_items),
+                                       name="fitarchive-writer")
 
     async def run(self, job: Callable[..., T], *args: Any) -> T:
         """Run ``job`` after every job given before it."""
         if not self._remote or self._pool is None:
             return job(self.local, *args)
-        loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, functools.partial(_run_in_process, job, *args))
-        except concurrent.futures.process.BrokenProcessPool:
+            result: T = await self._pool.call(_run_in_process, job, *args)
+        except BrokenProcessPool:
             self._remote = False
             raise StorageError("the archive writer process died; the posts it had saved are kept") from None
+        return result
 
     def run_now(self, job: Callable[..., T], *args: Any) -> T:
         """Run ``job`` and wait for it (for the end of a run, outside the event loop's work)."""
         if not self._remote or self._pool is None:
             return job(self.local, *args)
-        return self._pool.submit(_run_in_process, job, *args).result()
+        result: T = self._pool.call_now(_run_in_process, job, *args)
+        return result
 
     @asynccontextmanager
     async def offloaded(self) -> AsyncIterator[None]:
@@ -235,7 +230,7 @@ class ArchiveWriter:
             try:
                 self.run_now(commit)
                 self.run_now(take_tally).add_to(self.local.tally)
-            except concurrent.futures.process.BrokenProcessPool:
+            except BrokenProcessPool:
                 pass  # nothing more can be saved from there; the error already on its way says why
             finally:
                 self._remote = False
@@ -243,5 +238,5 @@ class ArchiveWriter:
     def close(self) -> None:
         """Stop the writer process (its work is committed by ``offloaded``)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None

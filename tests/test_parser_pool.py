@@ -51,8 +51,8 @@ def test_parser_process_ends_with_a_killed_crawl(tmp_path: Path) -> None:
         "import os, sys, time\n"
         "from scraper.config import Settings\n"
         "from scraper.pipeline import _parser_pool\n"
-        "with _parser_pool(Settings(delay_s=0, concurrency=4)) as pool:\n"
-        "    print(pool.submit(os.getpid).result(), flush=True)\n"
+        "with _parser_pool(Settings(delay_s=0, concurrency=4)) as parser:\n"
+        "    print(parser.call_now(os.getpid), flush=True)\n"
         "    time.sleep(60)\n"
     )
     crawl = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
