@@ -207,8 +207,9 @@ def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
     """Turn py-spy raw (collapsed) stacks into self / inclusive shares.
 
     With ``--subprocesses`` each stack starts with ``process PID:"cmdline"``;
-    stacks under ``concurrent.futures``' ``_process_worker`` (the forked parser
-    and writer processes) are reported apart from the crawl's own process. Samples whose innermost frame
+    stacks under a helper process's loop (``scraper/helper.py`` ``_serve``: the
+    forked parser and writer processes) are reported apart from the crawl's
+    own process, and counted per helper. Samples whose innermost frame
     is a wait (selector, lock, pipe read) are dropped as idle.
     """
     self_time: Counter[str] = Counter()
@@ -218,6 +219,7 @@ def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
     worker_self: Counter[str] = Counter()
     worker_modules: Counter[str] = Counter()
     per_process: Counter[str] = Counter()
+    per_helper: Counter[str] = Counter()
     total = idle = worker_total = 0
     for line in raw.splitlines():
         stack, _, count_text = line.rpartition(" ")
@@ -234,8 +236,11 @@ def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
         if _is_idle(*frames[-1]):
             idle += count
             continue
-        is_main = not any(func == "_process_worker" for func, _path in frames)
+        is_main = not any(func in ("_serve", "_process_worker") for func, _path in frames)
         per_process["main" if is_main else "worker " + process.split(":", 1)[0].removeprefix("process ")] += count
+        if not is_main:
+            writer = any(path == "scraper/writer.py" for _func, path in frames)
+            per_helper["writer" if writer else "parser"] += count
         innermost = None
         for (func, path), raw_frame in zip(reversed(frames), reversed(raw_frames)):
             if path.startswith("scraper/"):
@@ -264,7 +269,7 @@ def aggregate_profile(raw: str, *, top: int = 15) -> dict[str, Any]:
     def share(counter: Counter[str], of: int) -> list[tuple[str, float]]:
         return [(name, 100.0 * n / of) for name, n in counter.most_common(top)] if of else []
 
-    return {"samples": total, "idle_samples": idle, "worker_samples": worker_total,
+    return {"samples": total, "idle_samples": idle, "worker_samples": worker_total, "per_helper": dict(per_helper),
             "self": share(self_time, total), "scraper_inclusive": share(inclusive, total),
             "by_module": share(modules, total), "scraper_lines": share(lines, total),
             "worker_self": share(worker_self, worker_total), "worker_by_module": share(worker_modules, worker_total)}

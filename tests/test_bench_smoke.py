@@ -100,9 +100,13 @@ def test_crawl_throughput_figures(blog) -> None:  # type: ignore[no-untyped-def]
 def test_profile_aggregation() -> None:
     raw = ("<module> (scraper/__main__.py:5);crawl (/x/scraper/store.py:10);execute (sqlite_utils/db.py:3) 30\n"
            "<module> (scraper/__main__.py:5);parse_html (/x/scraper/extract/_html.py:9) 10\n")
+    raw += ("process 2:\"x\";_serve (scraper/helper.py:40);write_post (scraper/writer.py:70);"
+            "execute (sqlite_utils/db.py:3) 7\n"
+            "process 3:\"x\";_serve (scraper/helper.py:40);parse_html (scraper/extract/_html.py:9) 5\n")
     result = crawl_throughput.aggregate_profile(raw)
     assert result["samples"] == 40
     assert result["self"][0][0].endswith("execute")
+    assert result["worker_samples"] == 12 and result["per_helper"] == {"writer": 7, "parser": 5}
 
 
 def test_rerun_cost_figures(tmp_path: Path) -> None:
