@@ -232,9 +232,10 @@ def _profile_section(profile: dict[str, Any] | None) -> list[str]:
              f"py-spy (`--subprocesses`), one `--no-images` crawl of the same blog at 200 Hz: {profile['samples']:,} "
              f"busy samples in the crawl's own process"
              + (f" and {worker:,} in its helper processes ("
-                + ", ".join(f"{n:,} {name}" for name, n in sorted(profile.get("per_helper", {}).items())) + ")"
+                + ", ".join(f"{n:,} in the {name}" for name, n in sorted(profile.get("per_helper", {}).items())) + ")"
                 if worker else "")
-             + f" ({profile.get('idle_samples', 0):,} idle samples, waiting in a selector, lock or pipe, left out). "
+             + ";"
+             + f" {profile.get('idle_samples', 0):,} idle samples (waiting in a selector, lock or pipe) are left out. "
              "Native code such as lxml, sqlite and zlib is charged to the Python line that called it. "
              "Shares are of the crawl process's busy samples.", "",
              "| innermost scraper module on the stack (else library) | share of samples |", "| --- | --- |"]
