@@ -14,15 +14,34 @@ import collections
 import multiprocessing
 import os
 import socket
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-__all__ = ["BrokenProcessPool", "HelperProcess"]
+__all__ = ["BrokenProcessPool", "HelperProcess", "die_with_parent"]
 
 T = TypeVar("T")
+PARENT_POLL_S = 0.5
 BUFFER_BYTES = 4 << 20  # socket buffers: the bounded requests and answers in flight fit without blocking
+
+
+def die_with_parent() -> None:
+    """In a helper process: exit as soon as the crawl process that started it is gone.
+
+    A watcher thread polls the parent pid, so a crawl killed by SIGKILL or
+    SIGTERM leaves no helper process behind.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _serve(conn: Connection, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:

@@ -66,8 +66,8 @@ from scraper.fetch import Fetcher, check_reachable
 from scraper.records import Comment, Fetched, ImageFile, PageRef, Post
 from scraper.urls import canonical_url, host_key, same_site, site_root, strip_comment_page
 from scraper import writer
-from scraper.helper import BrokenProcessPool, HelperProcess
-from scraper.writer import ArchiveWriter, die_with_parent
+from scraper.helper import BrokenProcessPool, HelperProcess, die_with_parent
+from scraper.writer import ArchiveWriter
 
 __all__ = ["CrawlReport", "crawl", "crawl_async", "reextract"]
 
@@ -75,7 +75,6 @@ log = logging.getLogger(__name__)
 
 Event = Callable[[str, dict[str, Any]], None]
 T = TypeVar("T")
-PARENT_POLL_S = 0.5
 
 MAX_COMMENT_PAGES = 2000
 MAX_SITEMAPS = 500
@@ -218,7 +217,7 @@ class _SiteCrawl:
             raise
         self.capture.flush()
         self.writer.run_now(writer.commit)
-        self.writer.run_now(writer.take_tally).add_to(self.counts)
+        self.counts.add(self.writer.run_now(writer.take_tally))
         if self.counts.errors:
             status = "partial"
         with self.db.atomic():
@@ -256,7 +255,7 @@ class _SiteCrawl:
                 self.writer.run_now(writer.rollback)
                 raise
             finally:
-                self.writer.run_now(writer.take_tally).add_to(self.counts)
+                self.counts.add(self.writer.run_now(writer.take_tally))
             self.capture.flush()
             store.finish_run(self.db, self.run_id, self.counts, status="failed", message=message)
         except sqlite3.Error as exc:  # e.g. the disk is still full; the next run marks it interrupted

@@ -328,6 +328,11 @@ class RunCounts:
     images_new: int = 0
     errors: int = 0
 
+    def add(self, other: RunCounts) -> None:
+        """Add ``other``'s counters to these (a helper's tally to the run's)."""
+        for name in RunCounts.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def summary(self) -> str:
         """One line for people and logs."""
         return (

@@ -9,42 +9,22 @@ the second core instead of competing with the event loop for the GIL.
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from scraper import store
-from scraper.helper import BrokenProcessPool, HelperProcess
+from scraper.helper import BrokenProcessPool, HelperProcess, die_with_parent
 from scraper.errors import StorageError
 from scraper.records import Comment, ImageFile, Post
 
-__all__ = ["ArchiveWriter", "SaveTally", "WriteContext", "die_with_parent"]
+__all__ = ["ArchiveWriter", "WriteContext"]
 
 T = TypeVar("T")
-PARENT_POLL_S = 0.5
-
-
-@dataclass
-class SaveTally:
-    """What the post saves of a run did, counted where the saves happen."""
-
-    posts_new: int = 0
-    posts_updated: int = 0
-    posts_unchanged: int = 0
-    comments_new: int = 0
-    comments_deleted: int = 0
-
-    def add_to(self, counts: store.RunCounts | SaveTally) -> None:
-        """Add this tally to a run's counts (or to another tally)."""
-        for name in (f.name for f in fields(self)):
-            setattr(counts, name, getattr(counts, name) + getattr(self, name))
 
 
 @dataclass
@@ -53,7 +33,7 @@ class WriteContext:
 
     db: Database
     batch: store.WriteBatch
-    tally: SaveTally = field(default_factory=SaveTally)
+    tally: store.RunCounts = field(default_factory=store.RunCounts)  # what its post saves did
 
 
 # ---------------------------------------------------------------- jobs
@@ -108,9 +88,9 @@ def rollback(ctx: WriteContext) -> None:
     ctx.batch.rollback()
 
 
-def take_tally(ctx: WriteContext) -> SaveTally:
+def take_tally(ctx: WriteContext) -> store.RunCounts:
     """Hand over the tally and start a new one."""
-    tally, ctx.tally = ctx.tally, SaveTally()
+    tally, ctx.tally = ctx.tally, store.RunCounts()
     return tally
 
 
@@ -145,22 +125,6 @@ def save_image_file(ctx: WriteContext, image: ImageFile, store_root: Path) -> No
 # ---------------------------------------------------------------- the writer process
 
 _PROCESS_CONTEXT: WriteContext | None = None
-
-
-def die_with_parent() -> None:
-    """In a helper process: exit as soon as the crawl process that started it is gone.
-
-    A watcher thread polls the parent pid, so a crawl killed by SIGKILL or
-    SIGTERM leaves no helper process behind.
-    """
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_S)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _start_process(db_path: Path, max_items: int) -> None:
@@ -229,7 +193,7 @@ class ArchiveWriter:
         finally:
             try:
                 self.run_now(commit)
-                self.run_now(take_tally).add_to(self.local.tally)
+                self.local.tally.add(self.run_now(take_tally))
             except BrokenProcessPool:
                 pass  # nothing more can be saved from there; the error already on its way says why
             finally:
