@@ -347,7 +347,7 @@ class _SiteCrawl:
     ) -> store.PostSaveResult:
         """Save a post with the captures logged so far (they go first); the writer counts it."""
         self.posts_done += 1  # taken before the write, so concurrent workers respect --max-posts
-        result = await self.writer.run(writer.write_post, (self.run_id, self.site_id), self.capture.take(),
+        result = await self.writer.run(writer.write_post, self.run_id, self.site_id, self.capture.take(),
                                        self.base_url, post, comments, complete, complete_types)
         self._emit("post", url=post.url, title=post.title, status=result.status)
         return result
@@ -798,12 +798,11 @@ class _SiteCrawl:
                 self._record(page, kind="comment_page")
                 complete = False
                 continue
+            packed = None
             try:
                 parsed, packed = await self._parse_page(extract_comment_page, page.content, page.final_url)
-            except BaseException:
-                self._record(page, kind="comment_page")
-                raise
-            self._record(page, kind="comment_page", packed=packed)
+            finally:  # logged also when the page cannot be parsed
+                self._record(page, kind="comment_page", packed=packed)
             for comment in parsed.comments:
                 comments.setdefault(comment.remote_id, comment)
             pending.extend(u for u in parsed.comment_page_urls if canonical_url(u) not in seen_pages)
@@ -866,6 +865,11 @@ def _is_fast(settings: Settings) -> bool:
     return settings.unpaced and settings.concurrency >= 4
 
 
+def _helpers_pay(settings: Settings) -> bool:
+    """Whether parser and writer processes are worth it: a fast crawl with a second core to use."""
+    return _is_fast(settings) and (os.cpu_count() or 1) > 1
+
+
 @contextmanager
 def _parser_pool(settings: Settings) -> Iterator[HelperProcess | None]:
     """A parser process for HTML extraction when a fast crawl can use a second core.
@@ -875,7 +879,7 @@ def _parser_pool(settings: Settings) -> Iterator[HelperProcess | None]:
     """
     workers = settings.parse_workers
     if workers is None:
-        workers = 1 if _is_fast(settings) and (os.cpu_count() or 1) > 1 else 0
+        workers = 1 if _helpers_pay(settings) else 0
     if workers <= 0:
         yield None
         return
@@ -891,9 +895,8 @@ def _parser_pool(settings: Settings) -> Iterator[HelperProcess | None]:
 @contextmanager
 def _archive_writer(db: Database, db_path: Path, settings: Settings) -> Iterator[ArchiveWriter]:
     """The crawl's database writer: with a writer process for fast crawls on 2+ cores."""
-    fast = _is_fast(settings)
-    archive_writer = ArchiveWriter(db, db_path, max_items=50 if fast else 1,
-                                   use_process=fast and (os.cpu_count() or 1) > 1)
+    archive_writer = ArchiveWriter(db, db_path, max_items=50 if _is_fast(settings) else 1,
+                                   use_process=_helpers_pay(settings))
     try:
         yield archive_writer
     finally:

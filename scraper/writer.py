@@ -41,7 +41,8 @@ class WriteContext:
 
 def write_post(
     ctx: WriteContext,
-    capture: tuple[int, int | None],
+    run_id: int,
+    site_id: int,
     captures: list[store.Capture],
     site_base_url: str,
     post: Post,
@@ -49,14 +50,9 @@ def write_post(
     complete: bool,
     complete_types: set[str] | None,
 ) -> store.PostSaveResult:
-    """Save one post in the open batch, after the captures logged before it; tally it.
-
-    ``capture`` is (run id, site id) of the captures.
-    """
+    """Save one post in the open batch, after the captures of its run logged before it; tally it."""
     ctx.batch.begin()
-    store.write_captures(ctx.db, *capture, captures)
-    site_id = capture[1]
-    assert site_id is not None
+    store.write_captures(ctx.db, run_id, site_id, captures)
     result = store.save_post(
         ctx.db,
         site_id=site_id,
@@ -71,11 +67,6 @@ def write_post(
     ctx.tally.comments_new += result.comments_new
     ctx.tally.comments_deleted += result.comments_deleted
     return result
-
-
-def write_captures(ctx: WriteContext, capture: tuple[int, int | None], captures: list[store.Capture]) -> None:
-    """Write captures on their own (the end of a run)."""
-    store.write_captures(ctx.db, *capture, captures)
 
 
 def commit(ctx: WriteContext) -> None:
@@ -150,18 +141,18 @@ class ArchiveWriter:
 
     def __init__(self, db: Database, db_path: Path, *, max_items: int, use_process: bool) -> None:
         self.local = WriteContext(db, store.WriteBatch(db, max_items=max_items))
-        self._pool: HelperProcess | None = None
+        self._process: HelperProcess | None = None
         self._remote = False
         if use_process:
-            self._pool = HelperProcess(initializer=_start_process, initargs=(db_path, max_items),
+            self._process = HelperProcess(initializer=_start_process, initargs=(db_path, max_items),
                                        name="fitarchive-writer")
 
     async def run(self, job: Callable[..., T], *args: Any) -> T:
         """Run ``job`` after every job given before it."""
-        if not self._remote or self._pool is None:
+        if not self._remote or self._process is None:
             return job(self.local, *args)
         try:
-            result: T = await self._pool.call(_run_in_process, job, *args)
+            result: T = await self._process.call(_run_in_process, job, *args)
         except BrokenProcessPool:
             self._remote = False
             raise StorageError("the archive writer process died; the posts it had saved are kept") from None
@@ -169,9 +160,9 @@ class ArchiveWriter:
 
     def run_now(self, job: Callable[..., T], *args: Any) -> T:
         """Run ``job`` and wait for it (for the end of a run, outside the event loop's work)."""
-        if not self._remote or self._pool is None:
+        if not self._remote or self._process is None:
             return job(self.local, *args)
-        result: T = self._pool.call_now(_run_in_process, job, *args)
+        result: T = self._process.call_now(_run_in_process, job, *args)
         return result
 
     @asynccontextmanager
@@ -183,7 +174,7 @@ class ArchiveWriter:
         what it saved, so only whole posts are ever kept, and its tally joins
         the local one.
         """
-        if self._pool is None:
+        if self._process is None:
             yield
             return
         self.local.batch.commit()
@@ -201,6 +192,6 @@ class ArchiveWriter:
 
     def close(self) -> None:
         """Stop the writer process (its work is committed by ``offloaded``)."""
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        if self._process is not None:
+            self._process.close()
+            self._process = None
