@@ -13,6 +13,7 @@ import asyncio
 import collections
 import multiprocessing
 import os
+import signal
 import socket
 import threading
 import time
@@ -21,14 +22,14 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-__all__ = ["BrokenProcessPool", "HelperProcess", "die_with_parent"]
+__all__ = ["BrokenProcessPool", "HelperProcess"]
 
 T = TypeVar("T")
 PARENT_POLL_S = 0.5
 BUFFER_BYTES = 4 << 20  # socket buffers: the bounded requests and answers in flight fit without blocking
 
 
-def die_with_parent() -> None:
+def _exit_with_parent() -> None:
     """In a helper process: exit as soon as the crawl process that started it is gone.
 
     A watcher thread polls the parent pid, so a crawl killed by SIGKILL or
@@ -45,7 +46,16 @@ def die_with_parent() -> None:
 
 
 def _serve(conn: Connection, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    """The helper's loop: run each request, send back (True, result) or (False, exception)."""
+    """The helper's loop: run each request, send back (True, result) or (False, exception).
+
+    Ctrl-C reaches the whole process group and systemd's stop the whole unit,
+    but those signals are the crawl's to handle: it still needs its helpers to
+    finish (the writer commits what it saved), then ends them itself. So a
+    helper ignores them, and exits on its own when its crawl is gone.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _exit_with_parent()
     if initializer is not None:
         initializer(*initargs)
     while True:
@@ -72,7 +82,8 @@ class HelperProcess:
     The fork happens in the constructor, so create it before the crawl opens
     any connection. At most ``max_pending`` calls are in flight; more wait
     their turn. When the process dies, pending and later calls raise
-    ``BrokenProcessPool``.
+    ``BrokenProcessPool``. It ignores SIGINT and SIGTERM and exits when the
+    process that started it is gone.
     """
 
     def __init__(self, *, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),

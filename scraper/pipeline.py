@@ -66,7 +66,7 @@ from scraper.fetch import Fetcher, check_reachable
 from scraper.records import Comment, Fetched, ImageFile, PageRef, Post
 from scraper.urls import canonical_url, host_key, same_site, site_root, strip_comment_page
 from scraper import writer
-from scraper.helper import BrokenProcessPool, HelperProcess, die_with_parent
+from scraper.helper import BrokenProcessPool, HelperProcess
 from scraper.writer import ArchiveWriter
 
 __all__ = ["CrawlReport", "crawl", "crawl_async", "reextract"]
@@ -885,7 +885,7 @@ def _parser_pool(settings: Settings) -> Iterator[HelperProcess | None]:
         return
     # Forked now, before the crawl opens any connection, so the parser process
     # holds no copy of a socket that the crawl later closes or resets.
-    parser = HelperProcess(initializer=die_with_parent, name="fitarchive-parser")
+    parser = HelperProcess(name="fitarchive-parser")
     try:
         yield parser
     finally:

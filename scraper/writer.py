@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from scraper import store
-from scraper.helper import BrokenProcessPool, HelperProcess, die_with_parent
+from scraper.helper import BrokenProcessPool, HelperProcess
 from scraper.errors import StorageError
 from scraper.records import Comment, ImageFile, Post
 
@@ -121,7 +121,6 @@ _PROCESS_CONTEXT: WriteContext | None = None
 def _start_process(db_path: Path, max_items: int) -> None:
     """Initializer of the writer process: its own connection to the archive."""
     global _PROCESS_CONTEXT
-    die_with_parent()
     db = store.open_db(db_path)
     _PROCESS_CONTEXT = WriteContext(db, store.WriteBatch(db, max_items=max_items))
 

@@ -84,3 +84,18 @@ def test_a_dead_helper_fails_pending_and_later_calls() -> None:
             asyncio.run(helper.call(slow_echo, 4, 0))
     finally:
         helper.close()
+
+
+def test_signals_meant_for_the_crawl_do_not_end_a_helper() -> None:
+    import signal
+
+    helper = HelperProcess()
+    try:
+        assert helper.pid is not None
+        assert asyncio.run(helper.call(slow_echo, 1, 0))[0] == 1  # started and serving
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGINT):  # Ctrl-C twice, systemctl stop
+            os.kill(helper.pid, signum)
+        time.sleep(0.2)
+        assert asyncio.run(helper.call(slow_echo, 2, 0))[0] == 2
+    finally:
+        helper.close()
