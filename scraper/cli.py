@@ -6,6 +6,7 @@ stderr with exit code 1 (2 for bad usage); ``--debug`` shows the traceback.
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import sqlite3
@@ -19,6 +20,7 @@ import click
 from scraper import pipeline, publish, store
 from scraper.config import Settings, SiteConfig, load_config
 from scraper.errors import ConfigError, ScraperError, StorageError, UsageError
+from scraper.progress import RunView, summary_json, summary_line
 from scraper.urls import normalize_seed
 
 __all__ = ["cli"]
@@ -94,7 +96,11 @@ def cli() -> None:
 @click.option("--no-images", is_flag=True, help="Do not download images (their URLs are still recorded).")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (only for your own sites).")
 @click.option("--full", "recheck_all", is_flag=True, help="Re-fetch every post and thread, not only what changed.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress output; only errors (for cron).")
+@click.option("--max-in-flight", type=int, help="Requests in flight over all blogs at once (default 32).")
+@click.option("--max-blogs", "max_active_blogs", type=int,
+              help="Blogs crawled side by side (default 16); the others wait their turn.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout (for scripts).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output; only failures (for cron).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for every request).")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 def crawl(
@@ -114,15 +120,19 @@ def crawl(
     no_images: bool,
     ignore_robots: bool,
     recheck_all: bool,
+    max_in_flight: int | None,
+    max_active_blogs: int | None,
+    as_json: bool,
     quiet: bool,
     verbose: int,
     debug: bool,
 ) -> None:
-    """Crawl a blog into the archive, e.g. ``fitarchive crawl example-fitness.blog``.
+    """Crawl a blog, or every blog of --config side by side, e.g. ``fitarchive crawl example-fitness.blog``.
 
-    Re-running it fetches only what changed. Exit code 0 when everything
-    worked, 1 when some pages failed or the run could not start, 2 for bad
-    usage.
+    Re-running it fetches only what changed. Each host is paced on its own; a
+    blog that fails ends only itself. Exit code 0 when every blog worked, 1
+    when some pages or blogs failed or the run could not start, 2 for bad
+    usage, 130 when interrupted.
     """
     _setup_logging(verbose, quiet)
     # Ctrl-C and SIGTERM both stop a crawl cleanly, also when started in the background (SIGINT ignored).
@@ -138,6 +148,8 @@ def crawl(
                 "since": since,
                 "user_agent": user_agent,
                 "contact": contact,
+                "max_in_flight": max_in_flight,
+                "max_active_blogs": max_active_blogs,
             }.items()
             if value is not None
         }
@@ -159,13 +171,13 @@ def crawl(
             raise UsageError("--delay must not be negative")
         if concurrency is not None and concurrency < 1:
             raise UsageError("--concurrency must be at least 1")
+        for name, value in (("--max-in-flight", max_in_flight), ("--max-blogs", max_active_blogs)):
+            if value is not None and value < 1:
+                raise UsageError(f"{name} must be at least 1")
         sites = _sites_to_crawl(url, config_path, overrides)
         _check_db_path(db_path)
-        worst = 0
-        for site in sites:
-            report = _run_one(db_path, site, quiet)
-            worst = max(worst, report.exit_code)
-        sys.exit(worst)
+        report = _run_schedule(db_path, sites, quiet=quiet, as_json=as_json)
+        sys.exit(report.exit_code)
     except ScraperError as exc:
         _fail(exc, debug)
     except KeyboardInterrupt:
@@ -206,26 +218,22 @@ def _check_db_path(db_path: Path) -> None:
         parent.mkdir(parents=True, exist_ok=True)
 
 
-def _run_one(db_path: Path, site: SiteConfig, quiet: bool) -> pipeline.CrawlReport:
-    show_progress = not quiet and sys.stderr.isatty()
-    if not show_progress:
-        report = pipeline.crawl(db_path, site.url, site.settings)
+def _run_schedule(db_path: Path, sites: list[SiteConfig], *, quiet: bool, as_json: bool) -> pipeline.ScheduleReport:
+    """Crawl the sites side by side and tell the person or script how it went."""
+    if not quiet and sys.stderr.isatty():
+        with RunView(len(sites)) as view:
+            report = pipeline.crawl_many(db_path, sites, on_event=view.on_event)
     else:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
-            task = bar.add_task(f"{site.url}", total=None)
-            posts = 0
-
-            def on_event(kind: str, data: dict[str, Any]) -> None:
-                nonlocal posts
-                if kind == "post":
-                    posts += 1
-                    bar.update(task, description=f"{site.url}: {posts} posts - {data.get('title') or ''}"[:100])
-
-            report = pipeline.crawl(db_path, site.url, site.settings, on_event=on_event)
-    if not quiet or report.status != "ok":
-        click.echo(f"{site.url}: {report.status} ({report.mode}) - {report.counts.summary()}", err=quiet)
+        report = pipeline.crawl_many(db_path, sites)
+    for blog in report.blogs:
+        if blog.status == "failed":
+            click.echo(f"Error: {blog.message}", err=True)
+        elif blog.status == "partial":
+            click.echo(f"{blog.site_url}: partial ({blog.mode}) - {blog.counts.summary()}", err=True)
+    if as_json:
+        click.echo(json.dumps(summary_json(report), indent=2))
+    elif not quiet:
+        click.echo(summary_line(report), err=True)
     return report
 
 
@@ -343,7 +351,9 @@ def demo(db_path: Path, port: int, no_serve: bool, debug: bool) -> None:
         _check_db_path(db_path)
         with serve_sample_blog() as url:
             settings = replace(Settings(), delay_s=0.0, concurrency=4)
-            _run_one(db_path, SiteConfig(url=url, settings=settings), quiet=False)
+            report = _run_schedule(db_path, [SiteConfig(url=url, settings=settings)], quiet=False, as_json=False)
+        if report.exit_code:
+            sys.exit(report.exit_code)
         if not no_serve:
             click.echo(f"Serving the archive at http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
             publish.run_datasette(db_path, port=port, allow_sql=False)

@@ -42,6 +42,8 @@ class Settings:
     full_recheck_days: float = 7.0  # older posts: comments at most this often
     recheck_all: bool = False  # re-fetch every post and thread, ignoring incremental state
     parse_workers: int | None = None  # 1: parse HTML in a parser process, 0: in the crawl; None: 1 for fast crawls
+    max_in_flight: int = 32  # requests in flight over the whole run (all hosts)
+    max_active_blogs: int = 16  # blogs crawled at once; the others wait their turn
 
     @property
     def full_user_agent(self) -> str:
@@ -86,6 +88,8 @@ _KEY_TYPES: dict[str, tuple[type, ...]] = {
     "full_recheck_days": (int, float),
     "recheck_all": (bool,),
     "parse_workers": (int,),
+    "max_in_flight": (int,),
+    "max_active_blogs": (int,),
 }
 _ALIASES = {"delay": "delay_s", "timeout": "timeout_s"}
 
@@ -113,8 +117,8 @@ def _settings_from(table: dict[str, Any], base: Settings, where: str) -> Setting
             value = tuple(value)
         if key in ("delay_s", "timeout_s") and value < 0:
             raise ConfigError(f"{where}: '{raw_key}' must not be negative, got {value!r}")
-        if key == "concurrency" and value < 1:
-            raise ConfigError(f"{where}: 'concurrency' must be at least 1, got {value!r}")
+        if key in ("concurrency", "max_in_flight", "max_active_blogs") and value < 1:
+            raise ConfigError(f"{where}: '{raw_key}' must be at least 1, got {value!r}")
         changes[key] = value
     return replace(base, **changes)
 

@@ -14,7 +14,8 @@ import select
 import socket
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -29,14 +30,18 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from scraper.config import Settings
 from scraper.errors import UnreachableError
 from scraper.records import Fetched
-from scraper.urls import host_key, is_private_address
+from scraper.urls import host_key, is_private_address, politeness_key
 
-__all__ = ["Fetcher", "RETRY_STATUSES", "check_reachable"]
+__all__ = ["Downloader", "Fetcher", "HostSlot", "RETRY_STATUSES", "check_reachable", "pool_size"]
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 MAX_REDIRECTS = 5
+CONNECTION_FAILED = "connection failed"
+# httpcore's trace events that say a request's headers went out (HTTP/1.1 and HTTP/2).
+_HEADERS_SENT = frozenset({"http11.send_request_headers.complete", "http2.send_request_headers.complete"})
+HOST_NOT_FOUND = "host not found"
 
 
 class _Inflater:
@@ -81,30 +86,63 @@ class _Retryable(Exception):
 
 
 @dataclass
-class _HostGate:
-    """Paces requests to one host: at most ``concurrency`` in flight, ``delay`` apart."""
+class HostSlot:
+    """Paces requests to one host: at most ``concurrency`` in flight, their starts ``delay_s`` apart.
+
+    A Retry-After pause (``hold_off``) quiets this host only. ``waiting_for``
+    says why the host's next request waits, for progress displays.
+    """
 
     concurrency: int
     delay_s: float
     semaphore: asyncio.Semaphore = field(init=False)
     next_start: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting_for: str = "delay"  # "delay", "Crawl-delay" or "Retry-After"
+    requests: int = 0
 
     def __post_init__(self) -> None:
         self.semaphore = asyncio.Semaphore(self.concurrency)
 
-    async def wait_turn(self) -> None:
-        """Sleep until this host may receive the next request."""
-        async with self.lock:
-            now = time.monotonic()
-            start = max(now, self.next_start)
-            self.next_start = start + self.delay_s
-        if start > now:
-            await asyncio.sleep(start - now)
+    @asynccontextmanager
+    async def turn(self, in_flight: asyncio.Semaphore) -> AsyncIterator[None]:
+        """Hold one of this host's request places and one of the run's, started on time.
 
-    def hold_off(self, seconds: float) -> None:
-        """Keep the host quiet for ``seconds`` from now (Retry-After)."""
-        self.next_start = max(self.next_start, time.monotonic() + seconds)
+        The next start is counted from the moment this request really starts
+        (after it got a place under the run-wide cap), and again from the
+        moment its headers leave (``mark_sent``): a request held back by the
+        cap or by connection set-up never lets the next one reach the server
+        sooner than the delay after it.
+        """
+        async with self.semaphore:
+            async with self.lock:
+                wait = self.next_start - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                await in_flight.acquire()
+                self.next_start = time.monotonic() + self.delay_s
+                self.requests += 1
+            try:
+                yield
+            finally:
+                in_flight.release()
+
+    def mark_sent(self) -> None:
+        """A request's headers just left: the next may not start before the delay from now."""
+        self.next_start = max(self.next_start, time.monotonic() + self.delay_s)
+
+    def hold_off(self, seconds: float, reason: str = "Retry-After") -> None:
+        """Keep the host quiet for ``seconds`` from now."""
+        until = time.monotonic() + seconds
+        if until > self.next_start:
+            self.next_start = until
+            self.waiting_for = reason
+
+    def slow_down(self, delay_s: float, reason: str) -> None:
+        """Space this host's requests at least ``delay_s`` apart from now on."""
+        if delay_s > self.delay_s:
+            self.delay_s = delay_s
+            self.waiting_for = reason
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -122,15 +160,80 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
 
 
+class Downloader:
+    """The HTTP side of a whole run: one client, one slot per host, a cap on requests in flight.
+
+    Every blog of a run fetches through it (each through its own ``Fetcher``
+    view), so per-host pacing holds across blogs that share a host and no
+    host ever slows another. robots.txt is read once per host.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_in_flight: int = 16,
+        connections: int = 8,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        self.resolve_names = transport is None  # a test transport has no DNS to ask
+        self.client = httpx.AsyncClient(
+            transport=transport or _PooledTransport(limits),
+            headers={"Accept-Encoding": "gzip, deflate"},
+            follow_redirects=False,
+            limits=limits,
+        )
+        self.in_flight = asyncio.Semaphore(max(1, max_in_flight))
+        self.slots: dict[str, HostSlot] = {}
+        self.robots: dict[str, Protego | None] = {}
+        self.robots_locks: dict[str, asyncio.Lock] = {}
+        self.private_hosts: dict[str, bool] = {}
+        self.unreachable: set[str] = set()
+        self.requests_made = 0
+        self.bytes_received = 0
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self.client.aclose()
+
+    def slot(self, url: str, settings: Settings) -> HostSlot:
+        """The pacing slot of ``url``'s host (created with ``settings`` on first use).
+
+        Two blogs on one host share it; the longer delay wins.
+        """
+        key = politeness_key(url)
+        slot = self.slots.get(key)
+        if slot is None:
+            slot = HostSlot(settings.concurrency, settings.delay_s)
+            self.slots[key] = slot
+        else:
+            slot.slow_down(settings.delay_s, "delay")
+        return slot
+
+    def robots_lock(self, url: str) -> asyncio.Lock:
+        """The lock that makes one blog at a time read ``url``'s robots.txt."""
+        return self.robots_locks.setdefault(host_key(url), asyncio.Lock())
+
+    def busiest_wait(self) -> tuple[str, float, str] | None:
+        """(host, seconds, reason) of the host whose next request waits longest, or None."""
+        now = time.monotonic()
+        waits = [(slot.next_start - now, key, slot.waiting_for) for key, slot in self.slots.items()]
+        if not waits:
+            return None
+        wait, key, reason = max(waits)
+        return (key, wait, reason) if wait > 0 else None
+
+
 class Fetcher:
-    """An async HTTP client that is polite to every host it talks to.
+    """One blog's polite view of the run's ``Downloader``.
 
     ``allowed_hosts`` lists the hosts (host[:port], or a bare host name that
     also admits its subdomains) that URLs and redirects may lead to; empty
     admits any host. A host that is, or resolves to, a private, link-local or
     reserved address (loopback excepted) is refused unless it is
-    ``site_host``, the site being crawled. robots.txt is read once per host
-    when ``settings.obey_robots``.
+    ``site_host``, the site being crawled. robots.txt is obeyed when
+    ``settings.obey_robots``. Without a ``downloader`` the fetcher makes and
+    owns one of its own.
     """
 
     def __init__(
@@ -140,33 +243,20 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         allowed_hosts: set[str] | None = None,
         site_host: str | None = None,
+        downloader: Downloader | None = None,
     ) -> None:
         self.settings = settings
         self.allowed_hosts = allowed_hosts if allowed_hosts is not None else set()
         self.site_host = site_host
-        self._resolve_names = transport is None  # a test transport has no DNS to ask
-        self._private_hosts: dict[str, bool] = {}
-        # httpx's pool probes every idle connection before each request (httpx
-        # issue #3215), so it costs more CPU the more connections it holds. A
-        # polite crawl keeps a few spare; a crawl without delay is CPU-bound
-        # and a few busy keep-alive connections carry it best.
-        connections = min(max(settings.concurrency * 2, 4), 8)
-        if settings.unpaced:
-            connections = min(max(settings.concurrency, 2), 4)
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        self._client = httpx.AsyncClient(
-            transport=transport or _PooledTransport(limits),
-            headers={"User-Agent": settings.full_user_agent, "Accept-Encoding": "gzip, deflate"},
-            timeout=httpx.Timeout(settings.timeout_s),
-            follow_redirects=False,
-            limits=limits,
-        )
-        self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, Protego | None] = {}
-        self._robots_lock = asyncio.Lock()
-        self._unreachable: set[str] = set()
-        self.requests_made = 0
-        self.bytes_received = 0
+        self._owns_downloader = downloader is None
+        self.downloader = downloader or Downloader(
+            max_in_flight=max(settings.concurrency, 1), connections=pool_size(settings), transport=transport)
+        self._headers = {"User-Agent": settings.full_user_agent}
+
+    @property
+    def requests_made(self) -> int:
+        """Requests sent through the downloader (all blogs sharing it)."""
+        return self.downloader.requests_made
 
     async def __aenter__(self) -> "Fetcher":
         return self
@@ -175,37 +265,39 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._client.aclose()
+        """Close the connection pool when this fetcher owns it."""
+        if self._owns_downloader:
+            await self.downloader.aclose()
 
     # ------------------------------------------------------------ robots
 
     async def robots_for(self, url: str) -> Protego | None:
-        """Fetch and parse robots.txt of ``url``'s host once; None when there is none."""
+        """Fetch and parse robots.txt of ``url``'s host once per run; None when there is none."""
         host = host_key(url)
-        async with self._robots_lock:
-            if host in self._robots:
-                return self._robots[host]
+        known = self.downloader.robots
+        async with self.downloader.robots_lock(url):
+            if host in known:
+                return known[host]
             parts = urlsplit(url)
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
             fetched = await self._fetch_paced(robots_url, max_bytes=512 * 1024)
             if fetched.status == 0 and fetched.error and not fetched.robots_disallowed:
-                self._unreachable.add(host)
+                self.downloader.unreachable.add(host)
             parser = None
             if fetched.error is None and fetched.status == 200:
                 parser = Protego.parse(fetched.content.decode("utf-8", "replace"))
                 delay = parser.crawl_delay(self.settings.user_agent)
                 if delay:
-                    gate = self._gate(url)
-                    gate.delay_s = max(gate.delay_s, float(delay))
-                    gate.hold_off(gate.delay_s)
+                    slot = self.downloader.slot(url, self.settings)
+                    slot.slow_down(float(delay), "Crawl-delay")
+                    slot.hold_off(slot.delay_s, "Crawl-delay")
                     log.info("robots.txt of %s asks for Crawl-delay %ss", host, delay)
-            self._robots[host] = parser
+            known[host] = parser
             return parser
 
     def seems_unreachable(self, url: str) -> bool:
         """True when fetching robots.txt of ``url``'s host got no answer at all."""
-        return host_key(url) in self._unreachable
+        return host_key(url) in self.downloader.unreachable
 
     async def allowed(self, url: str) -> bool:
         """True when robots.txt lets our user agent fetch ``url``."""
@@ -235,17 +327,18 @@ class Fetcher:
         if self.site_host is not None and host_key(url) == self.site_host:
             return False
         host = (urlsplit(url).hostname or "").lower()
-        if host in self._private_hosts:
-            return self._private_hosts[host]
+        cache = self.downloader.private_hosts
+        if host in cache:
+            return cache[host]
         addresses = [host]
-        if self._resolve_names and not _is_ip_literal(host):
+        if self.downloader.resolve_names and not _is_ip_literal(host):
             try:
                 infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
             except (OSError, UnicodeError):
                 infos = []  # unresolvable: the request fails on its own
             addresses += [str(info[4][0]).split("%", 1)[0] for info in infos]
         private = any(is_private_address(address) for address in addresses)
-        self._private_hosts[host] = private
+        cache[host] = private
         return private
 
     async def _refusal(self, url: str) -> str | None:
@@ -260,14 +353,6 @@ class Fetcher:
         return None
 
     # ------------------------------------------------------------ fetching
-
-    def _gate(self, url: str) -> _HostGate:
-        host = host_key(url)
-        gate = self._gates.get(host)
-        if gate is None:
-            gate = _HostGate(self.settings.concurrency, self.settings.delay_s)
-            self._gates[host] = gate
-        return gate
 
     async def fetch(
         self,
@@ -301,7 +386,7 @@ class Fetcher:
         last_modified: str | None = None,
         max_bytes: int | None = None,
     ) -> Fetched:
-        gate = self._gate(url)
+        slot = self.downloader.slot(url, self.settings)
         attempts = AsyncRetrying(
             stop=stop_after_attempt(self.settings.retries + 1),
             wait=wait_random_exponential(multiplier=0.5, max=30),
@@ -311,27 +396,26 @@ class Fetcher:
         try:
             async for attempt in attempts:
                 with attempt:
-                    async with gate.semaphore:
-                        await gate.wait_turn()
-                        fetched = await self._fetch_following(url, etag, last_modified, max_bytes)
-                    if fetched.status in RETRY_STATUSES or fetched.error == "connection failed":
+                    async with slot.turn(self.downloader.in_flight):
+                        fetched = await self._fetch_following(url, etag, last_modified, max_bytes, slot)
+                    if fetched.status in RETRY_STATUSES or fetched.error == CONNECTION_FAILED:
                         retry_after = _retry_after_seconds(fetched.header("retry-after"))
                         if retry_after is not None:
                             if retry_after > self.settings.max_retry_after_s:
                                 return _with_error(fetched, f"HTTP {fetched.status}: Retry-After {retry_after:.0f}s is too long")
                             log.info("%s answered %s; waiting %.1fs (Retry-After)", url, fetched.status, retry_after)
-                            gate.hold_off(retry_after)
+                            slot.hold_off(retry_after)
                         raise _Retryable(fetched)
         except _Retryable as exc:
             return exc.fetched
         return fetched
 
     async def _fetch_following(
-        self, url: str, etag: str | None, last_modified: str | None, max_bytes: int | None
+        self, url: str, etag: str | None, last_modified: str | None, max_bytes: int | None, slot: HostSlot
     ) -> Fetched:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            fetched, location = await self._fetch_once(current, url, etag, last_modified, max_bytes)
+            fetched, location = await self._fetch_once(current, url, etag, last_modified, max_bytes, slot)
             if location is None:
                 return fetched
             target = urljoin(current, location)
@@ -346,9 +430,14 @@ class Fetcher:
         return _with_error(fetched, f"too many redirects (more than {MAX_REDIRECTS})")
 
     async def _fetch_once(
-        self, url: str, original: str, etag: str | None, last_modified: str | None, max_bytes: int | None
+        self, url: str, original: str, etag: str | None, last_modified: str | None, max_bytes: int | None,
+        slot: HostSlot,
     ) -> tuple[Fetched, str | None]:
-        headers = {}
+        async def trace(event: str, info: dict[str, Any]) -> None:
+            if event in _HEADERS_SENT:
+                slot.mark_sent()
+
+        headers = dict(self._headers)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -356,10 +445,12 @@ class Fetcher:
         limit = max_bytes or self.settings.max_body_bytes
         started = time.monotonic()
         moment = datetime.now(timezone.utc)
-        self.requests_made += 1
+        downloader = self.downloader
+        downloader.requests_made += 1
         try:
             async with asyncio.timeout(self.settings.timeout_s * 2):
-                async with self._client.stream("GET", url, headers=headers) as response:
+                async with downloader.client.stream("GET", url, headers=headers, timeout=self.settings.timeout_s,
+                                                    extensions={"trace": trace}) as response:
                     location = response.headers.get("location") if response.is_redirect else None
                     chunks = []
                     size = 0
@@ -386,13 +477,15 @@ class Fetcher:
                                 too_big = True
                                 break
                             chunks.append(chunk)
-                    self.bytes_received += size
+                    downloader.bytes_received += size
         except TimeoutError:
             return self._failed(original, url, started, moment, "timed out (no complete answer)"), None
         except httpx.TimeoutException:
             return self._failed(original, url, started, moment, "timed out"), None
-        except (httpx.ConnectError, httpx.ConnectTimeout):
-            return self._failed(original, url, started, moment, "connection failed"), None
+        except httpx.ConnectError as exc:
+            return self._failed(original, url, started, moment, _connect_error(exc)), None
+        except httpx.ConnectTimeout:
+            return self._failed(original, url, started, moment, CONNECTION_FAILED), None
         except httpx.DecodingError as exc:
             return self._failed(original, url, started, moment, f"bad content encoding ({exc})"), None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
@@ -506,6 +599,34 @@ class _ProbingStream(httpcore.AsyncNetworkStream):
             # Readable while idle: data, end of stream, an error, or a closed socket (POLLNVAL).
             return bool(self._poller.poll(0))
         return self._stream.get_extra_info(info)
+
+
+def pool_size(settings: Settings, blogs: int = 1) -> int:
+    """Pooled connections for ``blogs`` blogs crawled with ``settings`` side by side.
+
+    httpx's pool probes every idle connection before each request (httpx
+    issue #3215), so it costs more CPU the more connections it holds. A
+    polite crawl keeps a few spare per host; a crawl without delay is
+    CPU-bound and a few busy keep-alive connections carry it best.
+    """
+    if settings.unpaced:
+        per_blog = min(max(settings.concurrency, 2), 4)
+    else:
+        per_blog = min(max(settings.concurrency * 2, 4), 8)
+    return per_blog if blogs <= 1 else min(max(per_blog, blogs * settings.concurrency), 64)
+
+
+def _connect_error(exc: httpx.ConnectError) -> str:
+    """Tell a name that does not resolve (not worth retrying) from a refused or dropped connection."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return HOST_NOT_FOUND
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc).lower()
+    if "name or service not known" in text or "nodename nor servname" in text or "name resolution" in text:
+        return HOST_NOT_FOUND
+    return CONNECTION_FAILED
 
 
 def _is_ip_literal(host: str) -> bool:

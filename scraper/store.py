@@ -27,7 +27,22 @@ from scraper.errors import DiskFullError, LockedError, SchemaError, StorageError
 from scraper.records import Comment, Fetched, ImageFile, Post, Term
 
 __all__ = [
+    "site_post_count",
+    "stored_pages",
+    "site_has_posts",
+    "site_exists",
+    "post_check_rows",
+    "post_change_marks",
+    "mark_site_crawled",
+    "log_failure",
+    "live_comment_ids",
+    "known_platform",
+    "is_archived",
+    "comment_remote_ids",
+    "archived_sites",
     "ArchiveLock",
+    "attach_run",
+    "close_interrupted_runs",
     "CaptureLog",
     "WriteBatch",
     "PostSaveResult",
@@ -264,15 +279,17 @@ def forget_site(db: Database, site_id: int) -> bool:
     """Remove a site that has no posts, with its runs, fetch log, raw pages and state.
 
     A site enters the archive with its first post: when a first crawl finds
-    no blog there, this takes back what the attempt wrote. Returns False, and
+    no blog there, this takes back what the attempt wrote, except the run
+    rows that record the attempt. Returns False, and
     removes nothing, when the site has posts.
     """
     with db.atomic():
         if db.execute("select 1 from posts where site_id = ? limit 1", [site_id]).fetchone():
             return False
-        db.execute("delete from fetches where run_id in (select id from crawl_runs where site_id = ?)", [site_id])
-        for table in ("pages", "crawl_state", "authors", "terms", "crawl_runs"):
+        for table in ("pages", "crawl_state", "authors", "terms"):
             db.execute(f"delete from {table} where site_id = ?", [site_id])
+        # The runs stay, with their fetch log, to say why the site is not archived.
+        db.execute("update crawl_runs set site_id = null where site_id = ?", [site_id])
         db.execute("delete from sites where id = ?", [site_id])
     return True
 
@@ -333,6 +350,17 @@ class RunCounts:
         for name in RunCounts.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def count_post(self, result: PostSaveResult) -> None:
+        """Count one saved post by what saving it did."""
+        if result.status == "new":
+            self.posts_new += 1
+        elif result.status == "updated":
+            self.posts_updated += 1
+        else:
+            self.posts_unchanged += 1
+        self.comments_new += result.comments_new
+        self.comments_deleted += result.comments_deleted
+
     def summary(self) -> str:
         """One line for people and logs."""
         return (
@@ -344,20 +372,35 @@ class RunCounts:
         )
 
 
-def start_run(db: Database, *, site_id: int | None, seed_url: str) -> int:
-    """Insert a ``crawl_runs`` row in state 'running' and return its id.
+def close_interrupted_runs(db: Database) -> int:
+    """Mark runs still 'running' as 'interrupted'; returns how many.
 
-    Call it holding the ``ArchiveLock``: any run still 'running' then belongs
-    to a crawler that died (killed, power cut), and is marked 'interrupted'.
+    Call it holding the ``ArchiveLock`` before a schedule starts: any run still
+    'running' then belongs to a crawler that died (killed, power cut).
     """
     with db.atomic():
-        db.execute(
+        cursor = db.execute(
             "update crawl_runs set status = 'interrupted', "
             "message = coalesce(message, 'the crawler stopped before the run finished') where status = 'running'"
         )
+        return cursor.rowcount
+
+
+def start_run(db: Database, *, site_id: int | None, seed_url: str) -> int:
+    """Insert a ``crawl_runs`` row in state 'running' and return its id.
+
+    ``site_id`` is None for a blog not in the archive yet (it enters with its first post).
+    """
+    with db.atomic():
         table = db.table("crawl_runs")
         table.insert({"site_id": site_id, "seed_url": seed_url, "started_at": now_iso(), "status": "running"})
         return int(table.last_pk)  # type: ignore[arg-type]
+
+
+def attach_run(db: Database, run_id: int, site_id: int) -> None:
+    """Tie a run to its site once the site has a row."""
+    with db.atomic():
+        db.execute("update crawl_runs set site_id = ? where id = ?", [site_id, run_id])
 
 
 def finish_run(db: Database, run_id: int, counts: RunCounts, *, status: str, message: str | None = None) -> None:
@@ -819,8 +862,8 @@ def image_path_for(sha256: str, mime: str | None) -> str:
 
 def images_pending(
     db: Database, *, post_ids: Iterable[int] | None = None, site_id: int | None = None, untried_only: bool = False
-) -> Iterator[str]:
-    """Yield URLs of images referenced by posts but not downloaded yet.
+) -> list[str]:
+    """URLs of images referenced by posts but not downloaded yet.
 
     ``site_id`` limits them to one site's posts; ``untried_only`` skips images
     whose download already failed (those carry an ``error``).
@@ -838,11 +881,10 @@ def images_pending(
     if post_ids is not None:
         ids = list(post_ids)
         if not ids:
-            return
+            return []
         sql += f" and pi.post_id in ({', '.join('?' for _ in ids)})"
         params += ids
-    for row in db.execute(sql, params).fetchall():
-        yield row[0]
+    return [row[0] for row in db.execute(sql, params).fetchall()]
 
 
 def remove_partial_image_files(store_root: Path) -> int:
@@ -904,3 +946,97 @@ def save_image_error(db: Database, url: str, error: str) -> None:
     """Record why an image could not be stored (it is retried on a later run)."""
     with db.atomic():
         db.execute("update images set error = ? where url = ?", [error, url])
+
+
+# ---------------------------------------------------------------- what sources ask of the archive
+
+
+def site_exists(db: Database, base_url: str) -> bool:
+    """Whether the archive has a row for the site at ``base_url``."""
+    return db.execute("select 1 from sites where base_url = ?", [base_url]).fetchone() is not None
+
+
+def site_has_posts(db: Database, site_id: int) -> bool:
+    """Whether the site has at least one archived post."""
+    return db.execute("select 1 from posts where site_id = ? limit 1", [site_id]).fetchone() is not None
+
+
+def site_post_count(db: Database, site_id: int) -> int:
+    """How many posts of the site the archive holds."""
+    return int(db.execute("select count(*) from posts where site_id = ?", [site_id]).fetchone()[0])
+
+
+def known_platform(db: Database, site_id: int) -> str | None:
+    """The platform recorded for a site by an earlier run that archived posts, or None."""
+    row = db.execute(
+        "select platform from sites where id = ? and exists (select 1 from posts where site_id = ?)",
+        [site_id, site_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def mark_site_crawled(db: Database, site_id: int) -> None:
+    """Stamp the site's ``last_crawled_at``."""
+    with db.atomic():
+        db.execute("update sites set last_crawled_at = ? where id = ?", [now_iso(), site_id])
+
+
+def post_check_rows(db: Database, site_id: int) -> list[dict[str, Any]]:
+    """Per archived post of a site: what decides whether to read it again.
+
+    Keys: id, url, remote_id, title, published_at, modified_at,
+    comments_checked_at, comment_count, author_remote_id.
+    """
+    return list(db.query(
+        "select p.id, p.url, p.remote_id, p.title, p.published_at, p.modified_at, p.comments_checked_at, "
+        "p.comment_count, a.remote_id as author_remote_id "
+        "from posts p left join authors a on a.id = p.author_id where p.site_id = ?", [site_id]))
+
+
+def post_change_marks(db: Database, url: str) -> tuple[str | None, int | None] | None:
+    """(modified_at, comment_count) of the archived post at ``url``, or None when not archived."""
+    row = db.execute("select modified_at, comment_count from posts where url = ?", [url]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def live_comment_ids(db: Database, site_id: int, comment_type: str = "comment") -> dict[str, set[str]]:
+    """Remote ids of the site's comments not marked deleted, by the remote id of their post."""
+    ids: dict[str, set[str]] = {}
+    for post_remote, comment_remote in db.execute(
+        "select p.remote_id, c.remote_id from comments c join posts p on p.id = c.post_id "
+        "where p.site_id = ? and c.deleted_at is null and c.comment_type = ?", [site_id, comment_type]):
+        ids.setdefault(str(post_remote), set()).add(str(comment_remote))
+    return ids
+
+
+def comment_remote_ids(db: Database, site_id: int) -> set[str]:
+    """Remote ids of every archived comment of a site (deleted ones too)."""
+    return {row[0] for row in db.execute(
+        "select c.remote_id from comments c join posts p on p.id = c.post_id where p.site_id = ?", [site_id])}
+
+
+def is_archived(db: Database, table: str, url: str) -> bool:
+    """Whether ``table`` (posts or pages) holds a row for ``url``."""
+    if table not in ("posts", "pages"):
+        raise ValueError(f"is_archived: no url lookup for table {table!r}")
+    return db.execute(f"select 1 from {table} where url = ?", [url]).fetchone() is not None
+
+
+def log_failure(db: Database, run_id: int, url: str, error: str, kind: str = "post") -> None:
+    """Log a URL that could not be archived in ``fetches``."""
+    with db.atomic():
+        db.table("fetches").insert({"run_id": run_id, "url": url, "kind": kind, "error": error,
+                                    "fetched_at": now_iso()})
+
+
+def archived_sites(db: Database) -> list[tuple[int, str]]:
+    """(id, base_url) of every site in the archive."""
+    return [(row[0], row[1]) for row in db.execute("select id, base_url from sites order by id")]
+
+
+def stored_pages(db: Database, site_id: int, kind: str) -> Iterator[tuple[str, bytes, str]]:
+    """(url, raw bytes, content type) of the site's stored raw pages of one kind, by URL."""
+    for url, body, content_type in db.execute(
+        "select url, body, content_type from pages where site_id = ? and kind = ? order by url", [site_id, kind]
+    ):
+        yield url, zlib.decompress(body), content_type or ""

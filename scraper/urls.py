@@ -16,6 +16,7 @@ __all__ = [
     "host_key",
     "is_private_address",
     "normalize_seed",
+    "politeness_key",
     "same_site",
     "site_root",
     "strip_comment_page",
@@ -98,6 +99,12 @@ def strip_comment_page(url: str) -> str:
 def host_key(url: str) -> str:
     """The politeness key of a URL: its host (lowercase, port included)."""
     return urlsplit(url).netloc.lower()
+
+
+def politeness_key(url: str) -> str:
+    """The key requests are paced by: the host (lowercase, port kept) with a leading ``www.`` folded."""
+    key = host_key(url)
+    return key[4:] if key.startswith("www.") else key
 
 
 def same_site(url: str, base_url: str) -> bool:

@@ -33,7 +33,7 @@ class WriteContext:
 
     db: Database
     batch: store.WriteBatch
-    tally: store.RunCounts = field(default_factory=store.RunCounts)  # what its post saves did
+    tallies: dict[int, store.RunCounts] = field(default_factory=dict)  # what each run's post saves did
 
 
 # ---------------------------------------------------------------- jobs
@@ -63,10 +63,18 @@ def write_post(
         complete_types=complete_types,
     )
     ctx.batch.written()
-    setattr(ctx.tally, f"posts_{result.status}", getattr(ctx.tally, f"posts_{result.status}") + 1)
-    ctx.tally.comments_new += result.comments_new
-    ctx.tally.comments_deleted += result.comments_deleted
+    ctx.tallies.setdefault(run_id, store.RunCounts()).count_post(result)
     return result
+
+
+def write_captures(ctx: WriteContext, run_id: int, site_id: int | None, captures: list[store.Capture]) -> None:
+    """Log fetches (and keep raw pages) that no post save carried."""
+    store.write_captures(ctx.db, run_id, site_id, captures)
+
+
+def call_store(ctx: WriteContext, function: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    """Run a ``store`` function on the writer's connection: ``function(db, *args, **kwargs)``."""
+    return function(ctx.db, *args, **kwargs)
 
 
 def commit(ctx: WriteContext) -> None:
@@ -79,33 +87,15 @@ def rollback(ctx: WriteContext) -> None:
     ctx.batch.rollback()
 
 
-def take_tally(ctx: WriteContext) -> store.RunCounts:
-    """Hand over the tally and start a new one."""
-    tally, ctx.tally = ctx.tally, store.RunCounts()
-    return tally
+def take_tally(ctx: WriteContext, run_id: int) -> store.RunCounts:
+    """Hand over what the post saves of ``run_id`` did, and forget it."""
+    return ctx.tallies.pop(run_id, store.RunCounts())
 
 
-def is_archived(ctx: WriteContext, table: str, url: str) -> bool:
-    """Whether ``table`` (posts or pages) holds a row for ``url``."""
-    assert table in ("posts", "pages")
-    return ctx.db.execute(f"select 1 from {table} where url = ?", [url]).fetchone() is not None
-
-
-def log_failure(ctx: WriteContext, run_id: int, url: str, error: str) -> None:
-    """Log a post that could not be archived in ``fetches``."""
-    with ctx.db.atomic():
-        ctx.db.table("fetches").insert({"run_id": run_id, "url": url, "kind": "post", "error": error,
-                                        "fetched_at": store.now_iso()})
-
-
-def pending_images(ctx: WriteContext, site_id: int, post_ids: list[int] | None, untried_only: bool) -> list[str]:
-    """Image URLs still to download (see ``store.images_pending``)."""
-    return list(store.images_pending(ctx.db, post_ids=post_ids, site_id=site_id, untried_only=untried_only))
-
-
-def save_image_error(ctx: WriteContext, url: str, error: str) -> None:
-    """Record why an image could not be stored."""
-    store.save_image_error(ctx.db, url, error)
+def take_tallies(ctx: WriteContext) -> dict[int, store.RunCounts]:
+    """Hand over every run's tally, and forget them."""
+    tallies, ctx.tallies = ctx.tallies, {}
+    return tallies
 
 
 def save_image_file(ctx: WriteContext, image: ImageFile, store_root: Path) -> None:
@@ -146,6 +136,10 @@ class ArchiveWriter:
             self._process = HelperProcess(initializer=_start_process, initargs=(db_path, max_items),
                                        name="fitarchive-writer")
 
+    async def store(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a ``store`` function (``function(db, *args, **kwargs)``) after every job before it."""
+        return await self.run(call_store, function, args, kwargs)
+
     async def run(self, job: Callable[..., T], *args: Any) -> T:
         """Run ``job`` after every job given before it."""
         if not self._remote or self._process is None:
@@ -170,8 +164,8 @@ class ArchiveWriter:
 
         The crawl's own connection must not write meanwhile. On the way out,
         also after an error or an interruption, the writer process commits
-        what it saved, so only whole posts are ever kept, and its tally joins
-        the local one.
+        what it saved, so only whole posts are ever kept, and its tallies join
+        the local ones.
         """
         if self._process is None:
             yield
@@ -183,7 +177,8 @@ class ArchiveWriter:
         finally:
             try:
                 self.run_now(commit)
-                self.local.tally.add(self.run_now(take_tally))
+                for run_id, tally in self.run_now(take_tallies).items():
+                    self.local.tallies.setdefault(run_id, store.RunCounts()).add(tally)
             except BrokenProcessPool:
                 pass  # nothing more can be saved from there; the error already on its way says why
             finally:

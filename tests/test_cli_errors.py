@@ -23,9 +23,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlite_utils import Database
 from faults.helpers import snapshot
 from faults.server import FaultServer, status
 
@@ -161,12 +163,33 @@ def test_bad_option_values_are_usage_errors(archive: Path, server: FaultServer, 
     assert digest(archive) == before
 
 
+CONTENT_TABLES = tuple(table for table in ALL_TABLES if table not in ("crawl_runs", "fetches"))
+
+
+def assert_only_a_failed_run_added(archive: Path, content_before: Any, runs_before: int, needle: str) -> None:
+    """The archive's content is as it was; the attempt is recorded as one failed run saying why."""
+    assert snapshot(archive, CONTENT_TABLES) == content_before
+    db = Database(archive)
+    runs = list(db.query("select status, message, site_id from crawl_runs order by id"))
+    db.close()
+    assert len(runs) == runs_before + 1
+    assert runs[-1]["status"] == "failed" and needle in runs[-1]["message"]
+
+
+def run_count(archive: Path) -> int:
+    db = Database(archive)
+    try:
+        return int(db.execute("select count(*) from crawl_runs").fetchone()[0])
+    finally:
+        db.close()
+
+
 def test_unreachable_host_is_one_line_and_leaves_the_archive_alone(archive: Path) -> None:
-    before = digest(archive)
+    content, runs = snapshot(archive, CONTENT_TABLES), run_count(archive)
     url = f"http://127.0.0.1:{closed_port()}/"
     done = fitarchive("crawl", url, "--db", str(archive), "--delay", "0")
     assert_one_line_error(done, 1, url, "cannot reach the site")
-    assert digest(archive) == before
+    assert_only_a_failed_run_added(archive, content, runs, "cannot reach the site")
 
 
 def test_site_that_is_not_a_blog_leaves_no_trace(archive: Path, tmp_path: Path) -> None:
@@ -175,21 +198,21 @@ def test_site_that_is_not_a_blog_leaves_no_trace(archive: Path, tmp_path: Path) 
     (site / "robots.txt").write_text("User-agent: *\n")
     (site / "index.html").write_text("<!DOCTYPE html><html><head><title>Plumbing Co.</title></head>"
                                      "<body><h1>We fix pipes</h1><p>Call us.</p></body></html>")
-    before = snapshot(archive, ALL_TABLES)
+    content, runs = snapshot(archive, CONTENT_TABLES), run_count(archive)
     with FaultServer(site_dir=site) as plain:
         done = fitarchive("crawl", plain.url, "--db", str(archive), "--delay", "0")
     assert_one_line_error(done, 1, plain.url, "no posts found")
-    # the failed first contact is taken back: every row as it was (the file itself was written to)
-    assert snapshot(archive, ALL_TABLES) == before
+    # the failed first contact is taken back: no site, page or state row; only the run that says why
+    assert_only_a_failed_run_added(archive, content, runs, "no posts found")
 
 
 def test_site_answering_an_error_is_not_a_blog(archive: Path) -> None:
-    before = digest(archive)
+    content, runs = snapshot(archive, CONTENT_TABLES), run_count(archive)
     with FaultServer() as broken:
         broken.add("/", status(503))
         done = fitarchive("crawl", broken.url, "--db", str(archive), "--delay", "0")
     assert_one_line_error(done, 1, "HTTP 503", "not a blog page")
-    assert digest(archive) == before
+    assert_only_a_failed_run_added(archive, content, runs, "not a blog page")
 
 
 # ---------------------------------------------------------------- the database

@@ -34,7 +34,7 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = subprocess.run([sys.executable, "-m", "scraper", "demo", "--db", str(db_path), "--no-serve"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert ": ok (html)" in result.stdout
+    assert "blogs ok 1, failed 0" in result.stderr
     return db_path
 
 

@@ -178,7 +178,7 @@ def test_fetcher_reuses_pooled_connections_through_the_probing_transport() -> No
     async def fetch_twice(url: str) -> list[int]:
         async with Fetcher(Settings(delay_s=0, concurrency=1, obey_robots=False),
                            allowed_hosts={host_key(url)}, site_host=host_key(url)) as fetcher:
-            assert isinstance(fetcher._client._transport, _PooledTransport)
+            assert isinstance(fetcher.downloader.client._transport, _PooledTransport)
             return [(await fetcher.fetch(url)).status for _ in range(3)]
 
     with serve_sample_blog() as url:

@@ -24,6 +24,7 @@ import pytest
 from lxml import etree
 
 from scraper import pipeline
+from scraper.sources import blogger as blogger_source
 from scraper.config import Settings
 from scraper.pipeline import crawl
 
@@ -127,8 +128,8 @@ def test_blogger_site_is_archived_from_its_feeds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Small pages so that both feeds are read across several start-index pages.
-    monkeypatch.setattr(pipeline, "BLOGGER_POSTS_PER_PAGE", 1)
-    monkeypatch.setattr(pipeline, "BLOGGER_COMMENTS_PER_PAGE", 3)
+    monkeypatch.setattr(blogger_source, "BLOGGER_POSTS_PER_PAGE", 1)
+    monkeypatch.setattr(blogger_source, "BLOGGER_COMMENTS_PER_PAGE", 3)
     db_path = tmp_path / "blogger.db"
     with serve_site("blogger") as site:
         report = crawl(db_path, site.base_url, SETTINGS)

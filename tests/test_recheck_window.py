@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from scraper.config import Settings
-from scraper.pipeline import _thread_due
+from scraper.sources._recheck import thread_due as _thread_due
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 

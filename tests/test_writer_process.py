@@ -36,7 +36,7 @@ def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 @contextlib.contextmanager
-def inline_writer(db: Any, db_path: Path, settings: Settings) -> Iterator[writer.ArchiveWriter]:
+def inline_writer(db: Any, db_path: Path, *settings: Settings) -> Iterator[writer.ArchiveWriter]:
     archive_writer = writer.ArchiveWriter(db, db_path, max_items=50, use_process=False)
     try:
         yield archive_writer
