@@ -122,11 +122,15 @@ class ImageRef:
     attributes and links to the original considered), absolute.
     ``heading`` is the text of the nearest heading before the image in the
     post body ("Back Routine 1"), or None when there is none.
+    ``is_featured`` marks a body or gallery placement that is also the post's
+    featured image (its heading and caption kept); a featured image shown only
+    outside the body is its own placement with role "featured" instead.
     """
 
     url: str
-    position: int  # 0-based order within the post (featured image first)
+    position: int  # 0-based order within the post (a featured-only image first)
     role: str = "body"  # "body", "gallery" or "featured"
+    is_featured: bool = False
     alt: str | None = None
     caption: str | None = None
     heading: str | None = None

@@ -28,6 +28,7 @@ from scraper.records import Comment, Fetched, ImageFile, Post, Term
 
 __all__ = [
     "ArchiveLock",
+    "applied_migrations",
     "CaptureLog",
     "WriteBatch",
     "PostSaveResult",
@@ -196,6 +197,11 @@ def open_db(path: Path | str, *, readonly: bool = False) -> Database:
     except sqlite3.OperationalError as exc:
         raise storage_error(path, exc) from None
     return db
+
+
+def applied_migrations(db: Database) -> list[str]:
+    """Return the names of the archive migrations applied to ``db``, oldest first (read-only)."""
+    return [migration.name for migration in migrations.applied(db)]
 
 
 def _disk_nearly_full(path: Path) -> bool:
@@ -570,6 +576,7 @@ def _save_images(db: Database, post_id: int, post: Post) -> None:
                 "image_id": stable_id(ref.url),
                 "position": ref.position,
                 "role": ref.role,
+                "is_featured": int(ref.is_featured or ref.role == "featured"),
                 "alt": ref.alt,
                 "caption": ref.caption,
                 "heading": ref.heading,

@@ -20,6 +20,7 @@ from ._html import parse_fragment, squash
 from ._urls import absolute, is_http, path_segment_after
 from .content import clean_body
 from .dates import parse_date
+from .images import place_featured
 from .text import html_to_text
 
 __all__ = ["extract_rest_comments", "extract_rest_posts"]
@@ -144,18 +145,13 @@ def _post(item: dict[str, Any], base_url: str) -> Post | None:
         return None
     content = _dict(item.get("content"))
     protected = bool(content.get("protected"))
-    featured = _featured(item, url)
-    images: list[ImageRef] = [featured] if featured is not None else []
+    body_images: list[ImageRef] = []
     body_html = body_text = ""
     if not protected:
-        body = clean_body(
-            parse_fragment(_rendered(content)),
-            url,
-            image_start=len(images),
-            seen_images={ref.url for ref in images},
-        )
+        body = clean_body(parse_fragment(_rendered(content)), url)
         body_html, body_text = body.html, body.text
-        images.extend(body.images)
+        body_images = body.images
+    images = place_featured(_featured(item, url), body_images)
     excerpt = _dict(item.get("excerpt"))
     excerpt_text = "" if excerpt.get("protected") else _plain(_rendered(excerpt))
     return Post(
@@ -169,7 +165,7 @@ def _post(item: dict[str, Any], base_url: str) -> Post | None:
         body_text=body_text,
         excerpt=excerpt_text or None,
         terms=_terms(item),
-        images=tuple(images),
+        images=images,
         is_protected=protected,
         source="rest",
     )

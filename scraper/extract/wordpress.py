@@ -26,6 +26,7 @@ from .content import clean_body
 from .detect import detect_platform
 from .featured import find_featured
 from .generic import extract_generic
+from .images import place_featured
 from .pages import canonical_url, comment_page_urls
 from .postmeta import JsonLd, find_author, find_dates, find_terms, find_title
 
@@ -178,14 +179,13 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     author = find_author(index, scope, meta, jsonld, base)
     terms = find_terms(index, scope, base)
     featured = find_featured(index, scope, body, base, meta)
-    images: list[ImageRef] = [featured] if featured is not None else []
+    body_images: list[ImageRef] = []
     html_out, text_out = "", ""
     if body is not None and not protected:
-        cleaned = clean_body(
-            body, base, image_start=len(images), seen_images={ref.url for ref in images}
-        )
+        cleaned = clean_body(body, base)
         html_out, text_out = cleaned.html, cleaned.text
-        images.extend(cleaned.images)
+        body_images = cleaned.images
+    images = place_featured(featured, body_images)
     excerpt = (
         meta.get("description") or meta.get("og:description") or meta.get("twitter:description")
     )
@@ -201,7 +201,7 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
         body_text=text_out,
         excerpt=excerpt,
         terms=terms,
-        images=tuple(images),
+        images=images,
         comments=thread.comments,
         comment_page_urls=page_links.others,
         shown_comment_pages=page_links.shown,
