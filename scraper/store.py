@@ -559,6 +559,14 @@ def _save_terms(db: Database, site_id: int, post_id: int, terms: Iterable[Term])
         _upsert(db, "post_terms", [{"post_id": post_id, "term_id": t} for t in term_rows], pk=("post_id", "term_id"))
 
 
+def _public_url(url: str | None) -> str | None:
+    """Return ``url`` when it is an http(s) link; None for mailto:, tel: and the like.
+
+    A commenter's e-mail address or phone number is never published.
+    """
+    return url if url is not None and url.lower().startswith(("http://", "https://")) else None
+
+
 def _save_images(db: Database, post_id: int, post: Post) -> None:
     db.execute("delete from post_images where post_id = ?", [post_id])
     if not post.images:
@@ -752,7 +760,7 @@ def _save_comments(
                 "path": path,
                 "comment_type": comment.comment_type,
                 "author_name": comment.author_name,
-                "author_url": comment.author_url,
+                "author_url": _public_url(comment.author_url),
                 "is_post_author": int(comment.is_post_author),
                 "published_at": iso(comment.published_at),
                 "body_html": comment.body_html,

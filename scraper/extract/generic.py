@@ -40,7 +40,8 @@ from .images import image_ref, image_stem
 from .maincontent import find_main_content, page_titles, render_text
 from .microformats import HEntry, find_h_entries, read_h_entry
 from .pages import canonical_url
-from .postmeta import JsonLd
+from ._index import PageIndex
+from .postmeta import JsonLd, drop_site_name, find_site_name
 from .threads import day_of, parse_h_entry_replies, parse_list_comments
 
 __all__ = ["PLATFORM_BODY", "extract_article_text", "extract_generic", "looks_like_post"]
@@ -193,13 +194,17 @@ def _title(
             text = squash(text_of(el))
             if text:
                 return text
+    site_name = find_site_name(PageIndex(root), meta)
     if meta.get("og:title"):
-        return meta["og:title"]
+        return drop_site_name(meta["og:title"], site_name)
     h1 = next(scope.iter("h1"), None)
     if h1 is not None and squash(text_of(h1)):
         return squash(text_of(h1))
+    head_title = root.find("head/title")
+    if head_title is not None and squash(text_of(head_title)):
+        return drop_site_name(text_of(head_title), site_name)
     titles = page_titles(root)
-    return titles[-1] if titles else ""
+    return drop_site_name(titles[0], site_name) if titles else ""
 
 
 def _dates(

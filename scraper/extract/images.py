@@ -68,6 +68,7 @@ _SKIP_HOSTS = (
     "stats.wp.com",
     "www.facebook.com",
     "www.google-analytics.com",
+    "gravatar.com",  # avatars: their URL embeds a hash of the commenter's e-mail address
 )
 _SIZE_SUFFIX = re.compile(r"-\d+x\d+$")
 _ORIGINAL_SUFFIX = re.compile(r"-(?:scaled|rotated)$")
@@ -192,7 +193,7 @@ def _skipped(img: etree._Element, url: str) -> bool:
     if not _SKIP_CLASSES.isdisjoint(classes(img)):
         return True
     host = urlsplit(url).netloc.lower()
-    if host.endswith(_SKIP_HOSTS) or "/images/core/emoji/" in url:
+    if host.endswith(_SKIP_HOSTS) or "/images/core/emoji/" in url or "/avatar/" in url:
         return True
     width, height = _int(img.get("width")), _int(img.get("height"))
     return width is not None and height is not None and width <= 2 and height <= 2

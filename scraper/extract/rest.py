@@ -136,6 +136,25 @@ def _featured(item: dict[str, Any], base: str) -> ImageRef | None:
     return None
 
 
+_PLACEHOLDER_TITLES = frozenset({"untitled", "(untitled)", "(no title)", "no title"})
+
+
+def _title(item: dict[str, Any]) -> str:
+    """Return the rendered title; "" for a post without one.
+
+    Themes filter ``the_title`` for REST too (twentytwentyone renders an empty
+    title as "Untitled"). WordPress gives an untitled post its id as slug, so a
+    placeholder title with the id as slug is an empty title.
+    """
+    title = _plain(_rendered(item.get("title")))
+    raw = _dict(item.get("title")).get("raw")
+    if isinstance(raw, str):
+        return squash(raw) if raw.strip() == "" else title
+    if title.casefold() in _PLACEHOLDER_TITLES and str(item.get("slug")) == str(item.get("id")):
+        return ""
+    return title
+
+
 def _post(item: dict[str, Any], base_url: str) -> Post | None:
     if item.get("status", "publish") != "publish" or item.get("type", "post") != "post":
         return None
@@ -156,7 +175,7 @@ def _post(item: dict[str, Any], base_url: str) -> Post | None:
     excerpt_text = "" if excerpt.get("protected") else _plain(_rendered(excerpt))
     return Post(
         url=url,
-        title=_plain(_rendered(item.get("title"))),
+        title=_title(item),
         remote_id=str(item["id"]) if item.get("id") is not None else None,
         author=_author(item),
         published_at=parse_date(item.get("date_gmt"), assume_utc=True),

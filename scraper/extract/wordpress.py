@@ -133,6 +133,20 @@ def _find_body(index: PageIndex, scope: etree._Element) -> etree._Element | None
     return body
 
 
+def _block_theme_empty_post(
+    root: etree._Element, single: bool | None, article: etree._Element | None
+) -> bool:
+    """True for a single post of a block theme that printed no post content at all.
+
+    The post-content block prints nothing for an empty post, and block themes
+    render every page inside ``.wp-site-blocks``; a classic theme always prints
+    its ``.entry-content`` box, so there a missing body stays an error.
+    """
+    if single is not True or article is not None:
+        return False
+    return any("wp-site-blocks" in classes(el) for el in root.iter("div"))
+
+
 def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post | None:
     """Return the Post on a single-post page, or None when the page is not one.
 
@@ -166,7 +180,7 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     protected = bool(index.password_forms or index.tagged("post-password-form")) or (
         "post-password-required" in _body_classes(root)
     )
-    if body is None and not protected:
+    if body is None and not protected and not _block_theme_empty_post(root, single, article):
         raise ExtractError(f"{url}: single post without a recognisable body", url=url)
 
     base = document_base(root, url)

@@ -1,0 +1,96 @@
+"""Exactness on real WordPress 6.1 pages: empty posts, untitled posts, featured images in
+the body, commenters' contact links (saved from the loopback harness, issue 15)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scraper.extract import extract_post_page, extract_rest_comments, extract_rest_posts
+
+HTML = Path(__file__).parent / "fixtures" / "html"
+BASE = "http://127.0.0.1:8131/"
+
+
+def page(name: str) -> bytes:
+    return (HTML / name).read_bytes()
+
+
+def test_block_theme_post_with_an_empty_body_is_archived_with_its_comment() -> None:
+    post = extract_post_page(page("tt3-empty-post.html"), BASE + "2024/12/03/deload-week/")
+    assert post is not None
+    assert (post.title, post.body_html, post.body_text, post.remote_id) == ("Deload Week", "", "", "47")
+    assert [c.body_text for c in post.comments] == ["An empty post and still the best advice this month."]
+
+
+def test_untitled_post_has_an_empty_title_in_both_themes() -> None:
+    for name in ("tt1-untitled-post.html", "tt3-untitled-post.html"):
+        post = extract_post_page(page(name), BASE + "2024/12/10/48/")
+        assert post is not None, name
+        assert post.title == "", name  # not "Untitled" (twentytwentyone) nor the site's name
+        assert post.body_text.startswith("UNTITLED-POST-MARKER"), name
+
+
+def test_rest_placeholder_title_of_an_untitled_post_is_empty() -> None:
+    item = {"id": 48, "slug": "48", "status": "publish", "type": "post", "link": BASE + "?p=48",
+            "title": {"rendered": "Untitled"}, "content": {"rendered": "<p>Soup.</p>"}}
+    titled = {**item, "id": 49, "slug": "untitled", "link": BASE + "?p=49"}
+    posts = extract_rest_posts(json.dumps([item, titled]).encode(), BASE)
+    assert [p.title for p in posts] == ["", "Untitled"]
+
+
+def test_site_name_is_never_part_of_a_title() -> None:
+    for head in ('<meta property="og:site_name" content="Ironbark"><title>Leg Day &#8211; Ironbark</title>',
+                 '<meta property="og:title" content="Leg Day | Ironbark"><meta property="og:site_name" content="Ironbark">',
+                 '<title>Ironbark » Leg Day</title><link rel="alternate" type="application/rss+xml" '
+                 'title="Ironbark &raquo; Feed" href="/feed/">'):
+        html = (f'<html><head>{head}</head><body class="single postid-3"><article id="post-3" '
+                'class="post type-post"><div class="entry-content"><p>Squats.</p></div></article></body></html>')
+        post = extract_post_page(html.encode(), BASE + "leg-day/")
+        assert post is not None and post.title == "Leg Day", head
+
+
+def test_featured_image_also_in_the_body_on_real_pages() -> None:
+    cases = {
+        "tt1-featured-in-body-mailto-comment.html": [
+            (0, "body", True, "low-bar-squat.jpg", "Low bar squat, hips back and chest over the bar",
+             "Squat Day 1: The Low Bar Squat"),
+            (1, "body", False, "pause-squat.png", None, "Squat Day 2"),
+        ],
+        "tt3-featured-in-body-gallery.html": [
+            (0, "body", True, "overhead-press.jpg", "Overhead press, squeeze the glutes at lockout", "Press Day 1"),
+            (1, "gallery", False, "push-up.png", "Push-ups, chest to the floor", "Press Day 2"),
+            (2, "gallery", False, "ring-dip.png", None, "Press Day 2"),  # not the gallery's caption
+        ],
+    }
+    for name, want in cases.items():
+        post = extract_post_page(page(name), BASE + "p/")
+        assert post is not None
+        got = [(i.position, i.role, i.is_featured, i.url.rsplit("/", 1)[1], i.caption, i.heading)
+               for i in post.images]
+        assert got == want, name
+
+
+def test_commenters_mail_and_phone_links_are_dropped_text_kept() -> None:
+    post = extract_post_page(page("tt1-featured-in-body-mailto-comment.html"), BASE + "p/")
+    assert post is not None
+    (comment,) = post.comments
+    assert comment.author_name == "Lena Park" and comment.author_url is None  # was mailto:
+    assert comment.body_text == "Pause squats fixed my depth. Write to me or call me about it."
+    assert "mailto:" not in comment.body_html and "tel:" not in comment.body_html
+    assert "lena.private@readers.example" not in comment.body_html
+
+
+def test_rest_comment_contact_links_and_avatars_are_dropped() -> None:
+    item = {"id": 5, "post": 3, "parent": 0, "status": "approved", "type": "comment",
+            "author_name": "Lena", "author_url": "mailto:lena@readers.example",
+            "content": {"rendered": '<p><img class="avatar" src="https://secure.gravatar.com/avatar/ab12?s=48">'
+                                    '<img src="https://secure.gravatar.com/avatar/cd34?s=96">'
+                                    'Mail <a href="MAILTO:lena@readers.example"><b>me</b></a>, call '
+                                    '<a href="tel:+4930555">me</a> or read <a href="https://x.example/">this</a>.</p>'}}
+    (comment,) = extract_rest_comments(json.dumps([item]).encode())
+    assert comment.author_url is None
+    assert comment.body_text == "Mail me, call me or read this."
+    assert "gravatar" not in comment.body_html and "<img" not in comment.body_html
+    assert "lena@" not in comment.body_html and "tel:" not in comment.body_html
+    assert 'href="https://x.example/"' in comment.body_html
