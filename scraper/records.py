@@ -185,7 +185,9 @@ class Post:
     page only; ``comment_page_urls`` lists further comment pages to fetch,
     ``shown_comment_pages`` the numbered comment-page URLs whose comments this
     page already shows (the bare URL of a "newest first" thread shows the last
-    page).
+    page). ``part_urls`` are the absolute URLs of the other pages of a post
+    split into pages (``<!--nextpage-->``, "Pages: 1 2 3"): read on page 1,
+    they are pages 2..N in order; ``extract.join_post_parts`` joins them.
     """
 
     url: str  # canonical
@@ -203,6 +205,7 @@ class Post:
     comment_page_urls: tuple[str, ...] = ()
     shown_comment_pages: tuple[str, ...] = ()
     comments_complete: bool = False  # True when comments come from a full source (REST)
+    part_urls: tuple[str, ...] = ()  # pages 2..N of a post split into pages, in order
     is_protected: bool = False
     source: str = "html"  # "html" or "rest"
 

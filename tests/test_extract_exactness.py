@@ -4,9 +4,11 @@ the body, commenters' contact links (saved from the loopback harness, issue 15).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
-from scraper.extract import extract_post_page, extract_rest_comments, extract_rest_posts
+from scraper.extract import extract_post_page, extract_rest_comments, extract_rest_posts, join_post_parts
+from scraper.records import ImageRef
 
 HTML = Path(__file__).parent / "fixtures" / "html"
 BASE = "http://127.0.0.1:8131/"
@@ -94,3 +96,43 @@ def test_rest_comment_contact_links_and_avatars_are_dropped() -> None:
     assert "gravatar" not in comment.body_html and "<img" not in comment.body_html
     assert "lena@" not in comment.body_html and "tel:" not in comment.body_html
     assert 'href="https://x.example/"' in comment.body_html
+
+
+PAGED = BASE + "2024/11/26/twelve-week-running-base-page-by-page/"
+
+
+def test_post_split_into_pages_lists_its_other_pages_in_order() -> None:
+    first = extract_post_page(page("tt1-paged-post.html"), PAGED)
+    plain = extract_post_page(page("tt1-paged-post-plain.html"), BASE + "?p=46")
+    assert first is not None and plain is not None
+    assert first.part_urls == (PAGED + "2/", PAGED + "3/")
+    assert plain.part_urls == (BASE + "?p=46&page=2", BASE + "?p=46&page=3")
+    assert "Page 2" not in first.body_text  # the "Pages: 1 2 3" links are not body text
+    unsplit = extract_post_page(page("tt1-featured-in-body-mailto-comment.html"), BASE + "p/")
+    assert unsplit is not None and unsplit.part_urls == ()
+
+
+def test_join_post_parts_concatenates_bodies_and_renumbers_images() -> None:
+    first = extract_post_page(page("tt1-paged-post.html"), PAGED)
+    second = extract_post_page(page("tt1-paged-post-2.html"), PAGED + "2/")
+    assert first is not None and second is not None
+    lead = ImageRef(url=BASE + "wp-content/uploads/lead.jpg", position=0, role="featured")
+    card = ImageRef(url=BASE + "wp-content/uploads/card.jpg", position=0, heading="Weeks 5 to 8")
+    first = replace(first, images=(lead,))
+    second = replace(second, images=(lead, replace(card, position=1)))
+    third = replace(second, body_html="<p>Third</p>", body_text="Third",
+                    images=(lead, replace(card, position=1, caption="Again", heading="Weeks 9 to 12")))
+    joined = join_post_parts(first, [second, third])
+    assert joined.body_text.index("PAGE-ONE-MARKER") < joined.body_text.index("PAGE-TWO-MARKER")
+    assert joined.body_text.endswith("\n\nThird") and joined.body_html.endswith("<p>Third</p>")
+    assert [(i.position, i.role, i.url.rsplit("/", 1)[1], i.caption, i.heading) for i in joined.images] == [
+        (0, "featured", "lead.jpg", None, None),
+        (1, "body", "card.jpg", None, "Weeks 5 to 8"),
+        (2, "body", "card.jpg", "Again", "Weeks 9 to 12"),
+    ]
+    assert (joined.url, joined.title, joined.comments, joined.part_urls) == (first.url, first.title, first.comments, ())
+    # The featured image found in a later page's body: that placement is the featured one.
+    in_body = replace(third, images=(lead, replace(lead, position=1, role="body", is_featured=True, heading="H")))
+    joined = join_post_parts(first, [in_body])
+    assert [(i.position, i.role, i.is_featured, i.heading) for i in joined.images] == [(0, "body", True, "H")]
+    assert join_post_parts(first, []).body_text == first.body_text

@@ -29,6 +29,9 @@ __all__ = ["Body", "clean_body", "finish_many", "prepare_body", "serialize_body"
 
 _JUNK_CLASSES = frozenset(
     {
+        "page-links",  # "Pages: 1 2 3" of a post split with <!--nextpage-->
+        "post-nav-links",
+        "wp-link-pages",
         "sharedaddy",
         "sd-sharing-enabled",
         "sd-like",

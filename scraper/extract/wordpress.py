@@ -28,6 +28,7 @@ from .featured import find_featured
 from .generic import extract_generic
 from .images import place_featured
 from .pages import canonical_url, comment_page_urls
+from .parts import find_part_urls
 from .postmeta import JsonLd, find_author, find_dates, find_terms, find_title
 
 __all__ = ["extract_post_page", "is_single_post"]
@@ -192,6 +193,7 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     published, modified = find_dates(index, scope, meta, jsonld)
     author = find_author(index, scope, meta, jsonld, base)
     terms = find_terms(index, scope, base)
+    part_urls = find_part_urls(index, scope, base, (url, post_url)) if body is not None else ()
     featured = find_featured(index, scope, body, base, meta)
     body_images: list[ImageRef] = []
     html_out, text_out = "", ""
@@ -219,6 +221,7 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
         comments=thread.comments,
         comment_page_urls=page_links.others,
         shown_comment_pages=page_links.shown,
+        part_urls=part_urls,
         is_protected=protected,
         source="html",
     )
