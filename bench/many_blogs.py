@@ -579,7 +579,9 @@ def markdown(results: dict[str, Any], memory: dict[str, Any] | None = None, *, h
                       f"wall time** (goal below 1x); gaps below the delay (goal none): {gaps}."] if delay else []
     if memory:
         r = memory["crawlers"].get("fitarchive", {})
-        lines += ["", f"`--memory`: {memory['blogs']} blogs of {memory['posts_per_blog']} posts "
+        lines += ["", f"`--memory` (run of {memory['date']}, fitarchive at commit {memory.get('commit') or '?'}; "
+                      f"load average {memory['load_before'][0]:.2f} before, {memory['load_after'][0]:.2f} after): "
+                      f"{memory['blogs']} blogs of {memory['posts_per_blog']} posts "
                       f"({memory['totals']['posts']:,} posts), "
                       + (f"delay {memory['delay_s']}:" if memory["delay_s"] else "no delay:"), "", *table(memory)]
         if r:

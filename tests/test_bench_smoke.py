@@ -13,6 +13,7 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,7 +142,7 @@ def test_extraction_quality_figures() -> None:
     assert result["extractors"]["trafilatura favor_precision"]["f1"] > 0.5
 
 
-def test_render_writes_every_section(blog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_render_writes_every_section(blog, many, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     work, server, manifest = blog
     fitarchive = crawl_throughput.summarize([crawl_throughput.run_fitarchive(server.base_url, work, images=False)])
     results = {
@@ -157,19 +158,27 @@ def test_render_writes_every_section(blog, tmp_path: Path) -> None:  # type: ign
         "extraction": {"speed": {"pages": 1, "avg_kib": 40.0, "extractors": {"x": {"ms_per_page": 1.0}}},
                        "quality": {"pages": 1, "extractors": {"fitarchive x": {
                            "precision": 0.5, "recall": 0.5, "f1": 0.5, "ms_per_page": 1.0, "failures": 0}}}},
+        "many_blogs": many,
     }
     text = run_all.render(json.loads(json.dumps(results, default=str)))
     for heading in ("## Crawl throughput", "## Where fitarchive's CPU goes", "## Re-run cost", "## Extraction",
-                    "## Against the goals of issue #10"):
+                    "## Many blogs (issue 14)", "## Against the goals of issue #10"):
         assert heading in text
 
 
-def test_many_blogs_figures(tmp_path: Path) -> None:
+MANY_DELAY = 0.05
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """bench/many_blogs.py at a tiny size: 3 blogs of 4 posts on 127.0.1.1-3, delay 0.05 s, both crawlers."""
     assert _installed("scrapy"), "the bench extra is part of make test"
-    delay = 0.05
-    results = many_blogs.measure(blogs=3, posts=4, delay=delay, workdir=tmp_path, server_kind="stdlib",
-                                 timeout=120, log=lambda m: None)
+    return many_blogs.measure(blogs=3, posts=4, delay=MANY_DELAY, workdir=tmp_path_factory.mktemp("many"),
+                              server_kind="stdlib", timeout=120, log=lambda m: None)
+
+
+def test_many_blogs_figures(many: dict[str, Any]) -> None:
+    results, delay = many, MANY_DELAY
     assert results["totals"]["posts"] == 12 and results["totals"]["comments"] > 0
     for name in ("fitarchive", "scrapy"):
         r = results["crawlers"][name]
