@@ -136,3 +136,34 @@ def test_join_post_parts_concatenates_bodies_and_renumbers_images() -> None:
     joined = join_post_parts(first, [in_body])
     assert [(i.position, i.role, i.is_featured, i.heading) for i in joined.images] == [(0, "body", True, "H")]
     assert join_post_parts(first, []).body_text == first.body_text
+
+
+HUGO = Path(__file__).parent / "fixtures" / "sites" / "hugo"
+
+
+def test_listing_pages_of_a_static_blog_are_not_posts() -> None:
+    origin = "http://hugo.test"
+    found = {}
+    for index in sorted(HUGO.rglob("index.html")):
+        path = "/".join(index.parent.relative_to(HUGO).parts)
+        url = f"{origin}/{path}/" if path else f"{origin}/"
+        post = extract_post_page(index.read_bytes().replace(b"__ORIGIN__", origin.encode()), url)
+        found[url.removeprefix(origin)] = post.title if post is not None else None
+    assert found == {
+        "/": None, "/posts/": None, "/tags/": None, "/categories/training/": None,
+        "/tags/strength/": None,  # an h-feed of h-entry teasers
+        "/tags/conditioning/": None,  # one dated teaser is still a tag page
+        "/posts/squat-basics/": "Squat Basics for New Lifters",  # "| Hugo Lifts" is not part of it
+        "/posts/rowing-intervals/": "Rowing Intervals That Build an Engine",
+    }
+
+
+def test_wordpress_listings_without_body_classes_are_not_posts() -> None:
+    teaser = ('<article class="post type-post"><h2 class="entry-title"><a href="http://wp.test/{0}/">{0}</a></h2>'
+              '<time class="entry-date published" datetime="2024-05-02T07:30:00+00:00">May 2</time>'
+              '<div class="entry-content"><p>Excerpt of {0}.</p></div></article>')
+    html = ('<html><head><meta name="generator" content="WordPress 6.1"></head><body>'
+            + teaser.format("one") + "</body></html>").encode()
+    assert extract_post_page(html, "http://wp.test/tag/legs/") is None
+    two = html.replace(b"</body>", teaser.format("two").encode() + b"</body>")
+    assert extract_post_page(two, "http://wp.test/") is None

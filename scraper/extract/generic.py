@@ -37,6 +37,7 @@ from .blogger import normalize_caption_tables
 from .content import clean_body
 from .dates import parse_date, parse_loose_date
 from .images import image_ref, image_stem
+from .listing import is_listing
 from .maincontent import find_main_content, page_titles, render_text
 from .microformats import HEntry, find_h_entries, read_h_entry
 from .pages import canonical_url
@@ -486,7 +487,7 @@ def extract_generic(
     root = parse_html(html, content_type)
     meta = head_meta(root)
     jsonld = JsonLd(root)
-    if not looks_like_post(root, meta, jsonld):
+    if is_listing(root, url, meta, jsonld) or not looks_like_post(root, meta, jsonld):
         return None
     base = document_base(root, url)
     post_url = canonical_url(root, url)

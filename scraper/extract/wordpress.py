@@ -27,6 +27,7 @@ from .detect import detect_platform
 from .featured import find_featured
 from .generic import extract_generic
 from .images import place_featured
+from .listing import is_listing
 from .pages import canonical_url, comment_page_urls
 from .parts import find_part_urls
 from .postmeta import JsonLd, find_author, find_dates, find_terms, find_title
@@ -176,7 +177,11 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
         return None
     scope = article if article is not None else root
     body = _find_body(index, scope)
-    if single is None and (body is None or (article is None and meta.get("og:type") != "article")):
+    if single is None and (
+        body is None
+        or (article is None and meta.get("og:type") != "article")
+        or is_listing(root, url, meta, JsonLd(root))
+    ):
         return None
     protected = bool(index.password_forms or index.tagged("post-password-form")) or (
         "post-password-required" in _body_classes(root)
