@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8001
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test test-deps bench bench-deps lint clean
+.PHONY: venv demo test test-deps bench bench-deps bench-many lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ bench-deps:
 
 bench: $(BIN)/.bench-installed bench-deps
 	$(BIN)/python bench/run_all.py $(if $(FULL),--full,)
+
+# many blogs on 127.0.1.N (issue 14): `make bench-many`, `make bench-many MEMORY=1` for 200 blogs
+bench-many: $(BIN)/.bench-installed bench-deps
+	$(BIN)/python bench/many_blogs.py $(if $(MEMORY),--memory,)
 
 lint: venv
 	$(BIN)/lint-imports

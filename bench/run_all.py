@@ -1,9 +1,11 @@
 """Run every benchmark and write BENCHMARKS.md (``make bench``; ``make bench FULL=1``).
 
 Quick mode (default): a 300-post blog, one run per crawler, a profile, the
-re-run cost, extraction speed and 100 corpus pages. Full mode (``--full``):
-2,000 posts and the median of 3 runs, peak RSS at 10,000 posts, the whole
-corpus, and bench/datasette_scale.py with 1,000,000 comments when present.
+re-run cost, extraction speed, 100 corpus pages and the many-blogs run (8
+blogs on 8 loopback hosts at 0.25 s per host, bench/many_blogs.py). Full mode
+(``--full``): 2,000 posts and the median of 3 runs, peak RSS at 10,000 posts,
+the whole corpus, the many-blogs memory run (200 blogs), and
+bench/datasette_scale.py with 1,000,000 comments when present.
 
 Raw results go to bench/out/results-<mode>.json (gitignored).
 """
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as common  # noqa: E402
 import crawl_throughput  # noqa: E402
 import extraction  # noqa: E402
+import many_blogs  # noqa: E402
 import rerun_cost  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -66,6 +69,14 @@ def run(full: bool, *, corpus: Path, datasette: bool, output: Path, server: str 
             "quality": extraction.measure_quality(corpus, None if full else 100, log=log)
             if (corpus / "ground-truth.json").exists() else {"error": f"corpus not found at {corpus}"},
         }
+        preset = many_blogs.DEFAULT
+        log(f"many blogs: {preset['blogs']} blogs of {preset['posts']} posts, delay {preset['delay']} s per host")
+        results["many_blogs"] = many_blogs.measure(**preset, workdir=work / "many", server_kind=server, log=log)
+        if full:
+            preset = many_blogs.MEMORY
+            log(f"many blogs, memory: {preset['blogs']} blogs of {preset['posts']} posts")
+            results["many_blogs_memory"] = many_blogs.measure(**preset, workdir=work / "many-memory",
+                                                              server_kind=server, log=log)
     scale = BENCH / "datasette_scale.py"
     if datasette and scale.exists():
         comments = 1_000_000 if full else 100_000
@@ -203,13 +214,16 @@ def render(r: dict[str, Any]) -> str:
         lines += ["", f"## Datasette at scale ({d['comments']:,} comments)", "",
                   "From `bench/datasette_scale.py` (its summary, unedited):", "", "```",
                   _scale_summary(d["output"]) or d["stderr"].strip(), "```"]
+    if r.get("many_blogs"):
+        lines += ["", *many_blogs.markdown(r["many_blogs"], r.get("many_blogs_memory"))]
     lines += _status_section(r)
     notes = BENCH / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").strip()]
     lines += ["", "## Reproduce", "", "```", "make bench          # quick mode", "make bench FULL=1   # full mode",
-              "```", "", "Each script also runs alone (`python bench/crawl_throughput.py --help`, "
-              "`bench/rerun_cost.py`, `bench/extraction.py`, `bench/generate_blog.py`).", ""]
+              "make bench-many     # many blogs alone (MEMORY=1: 200 blogs)", "```", "",
+              "Each script also runs alone (`python bench/crawl_throughput.py --help`, "
+              "`bench/rerun_cost.py`, `bench/extraction.py`, `bench/many_blogs.py`, `bench/generate_blog.py`).", ""]
     return "\n".join(lines)
 
 

@@ -122,11 +122,15 @@ class ImageRef:
     attributes and links to the original considered), absolute.
     ``heading`` is the text of the nearest heading before the image in the
     post body ("Back Routine 1"), or None when there is none.
+    ``is_featured`` marks a body or gallery placement that is also the post's
+    featured image (its heading and caption kept); a featured image shown only
+    outside the body is its own placement with role "featured" instead.
     """
 
     url: str
-    position: int  # 0-based order within the post (featured image first)
+    position: int  # 0-based order within the post (a featured-only image first)
     role: str = "body"  # "body", "gallery" or "featured"
+    is_featured: bool = False
     alt: str | None = None
     caption: str | None = None
     heading: str | None = None
@@ -181,7 +185,9 @@ class Post:
     page only; ``comment_page_urls`` lists further comment pages to fetch,
     ``shown_comment_pages`` the numbered comment-page URLs whose comments this
     page already shows (the bare URL of a "newest first" thread shows the last
-    page).
+    page). ``part_urls`` are the absolute URLs of the other pages of a post
+    split into pages (``<!--nextpage-->``, "Pages: 1 2 3"): read on page 1,
+    they are pages 2..N in order; ``extract.join_post_parts`` joins them.
     """
 
     url: str  # canonical
@@ -199,6 +205,7 @@ class Post:
     comment_page_urls: tuple[str, ...] = ()
     shown_comment_pages: tuple[str, ...] = ()
     comments_complete: bool = False  # True when comments come from a full source (REST)
+    part_urls: tuple[str, ...] = ()  # pages 2..N of a post split into pages, in order
     is_protected: bool = False
     source: str = "html"  # "html" or "rest"
 

@@ -42,6 +42,7 @@ __all__ = [
     "archived_sites",
     "ArchiveLock",
     "attach_run",
+    "applied_migrations",
     "close_interrupted_runs",
     "CaptureLog",
     "WriteBatch",
@@ -211,6 +212,11 @@ def open_db(path: Path | str, *, readonly: bool = False) -> Database:
     except sqlite3.OperationalError as exc:
         raise storage_error(path, exc) from None
     return db
+
+
+def applied_migrations(db: Database) -> list[str]:
+    """Return the names of the archive migrations applied to ``db``, oldest first (read-only)."""
+    return [migration.name for migration in migrations.applied(db)]
 
 
 def _disk_nearly_full(path: Path) -> bool:
@@ -596,6 +602,14 @@ def _save_terms(db: Database, site_id: int, post_id: int, terms: Iterable[Term])
         _upsert(db, "post_terms", [{"post_id": post_id, "term_id": t} for t in term_rows], pk=("post_id", "term_id"))
 
 
+def _public_url(url: str | None) -> str | None:
+    """Return ``url`` when it is an http(s) link; None for mailto:, tel: and the like.
+
+    A commenter's e-mail address or phone number is never published.
+    """
+    return url if url is not None and url.lower().startswith(("http://", "https://")) else None
+
+
 def _save_images(db: Database, post_id: int, post: Post) -> None:
     db.execute("delete from post_images where post_id = ?", [post_id])
     if not post.images:
@@ -613,6 +627,7 @@ def _save_images(db: Database, post_id: int, post: Post) -> None:
                 "image_id": stable_id(ref.url),
                 "position": ref.position,
                 "role": ref.role,
+                "is_featured": int(ref.is_featured or ref.role == "featured"),
                 "alt": ref.alt,
                 "caption": ref.caption,
                 "heading": ref.heading,
@@ -788,7 +803,7 @@ def _save_comments(
                 "path": path,
                 "comment_type": comment.comment_type,
                 "author_name": comment.author_name,
-                "author_url": comment.author_url,
+                "author_url": _public_url(comment.author_url),
                 "is_post_author": int(comment.is_post_author),
                 "published_at": iso(comment.published_at),
                 "body_html": comment.body_html,

@@ -191,3 +191,25 @@ async def test_long_threads_are_capped_with_a_link_to_the_table(
     soup = await _page(ds, archive.routine_post_id)
     assert len(soup.select("li.comment")) == 2
     assert "Showing the first 2 comments" in soup.get_text()
+
+
+async def test_featured_image_in_the_body_shows_once_under_its_heading_and_untitled_posts(tmp_path):
+    from scraper import store
+    from scraper.records import ImageRef, Post
+
+    db_path = tmp_path / "fitness.db"
+    db = store.open_db(db_path)
+    site = store.save_site(db, base_url="http://blog.test/", name="Blog", platform="wordpress")
+    post = Post(url="http://blog.test/squat/", title="", remote_id="7",
+                body_html="<p>Intro</p><h2>Squat Day 1</h2><p>Heavy.</p>", body_text="Intro Squat Day 1 Heavy.",
+                images=(ImageRef(url="http://blog.test/u/squat.jpg", position=0, heading="Squat Day 1",
+                                 caption="Low bar", is_featured=True),))
+    result = store.save_post(db, site_id=site, site_base_url="http://blog.test/", post=post)
+    db.close()
+    ds = Datasette(**datasette_kwargs(db_path))
+    soup = await _page(ds, result.post_id)
+    assert soup.select_one(".post-header h1").get_text() == "(no title)"
+    figures = soup.select("figure.routine-image")
+    assert len(figures) == 1 and figures[0]["data-featured"] == "1"
+    order = [el.name for el in soup.select_one(".post-body").select("h2, figure.routine-image")]
+    assert order == ["h2", "figure"]

@@ -1,7 +1,8 @@
 """Smoke run of the benchmark scripts in bench/ at tiny sizes.
 
 Serves a 20-post generated blog with the stdlib server (no nginx needed) and
-checks that every script produces sane figures. The peers (Scrapy, httpx +
+checks that every script produces sane figures; the many-blogs bench runs on
+three blogs served by stdlib threads on 127.0.1.1-3. The peers (Scrapy, httpx +
 selectolax) and the other extractors (trafilatura, readability-lxml) come
 with the ``bench`` extra, which ``make test`` installs.
 """
@@ -12,6 +13,7 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,7 @@ sys.path.insert(0, str(BENCH))
 import _common as common  # noqa: E402
 import crawl_throughput  # noqa: E402
 import extraction  # noqa: E402
+import many_blogs  # noqa: E402
 import rerun_cost  # noqa: E402
 import run_all  # noqa: E402
 from generate_blog import generate  # noqa: E402
@@ -139,7 +142,7 @@ def test_extraction_quality_figures() -> None:
     assert result["extractors"]["trafilatura favor_precision"]["f1"] > 0.5
 
 
-def test_render_writes_every_section(blog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_render_writes_every_section(blog, many, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     work, server, manifest = blog
     fitarchive = crawl_throughput.summarize([crawl_throughput.run_fitarchive(server.base_url, work, images=False)])
     results = {
@@ -155,8 +158,60 @@ def test_render_writes_every_section(blog, tmp_path: Path) -> None:  # type: ign
         "extraction": {"speed": {"pages": 1, "avg_kib": 40.0, "extractors": {"x": {"ms_per_page": 1.0}}},
                        "quality": {"pages": 1, "extractors": {"fitarchive x": {
                            "precision": 0.5, "recall": 0.5, "f1": 0.5, "ms_per_page": 1.0, "failures": 0}}}},
+        "many_blogs": many,
     }
     text = run_all.render(json.loads(json.dumps(results, default=str)))
     for heading in ("## Crawl throughput", "## Where fitarchive's CPU goes", "## Re-run cost", "## Extraction",
-                    "## Against the goals of issue #10"):
+                    "## Many blogs (issue 14)", "## Against the goals of issue #10"):
         assert heading in text
+
+
+MANY_DELAY = 0.05
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """bench/many_blogs.py at a tiny size: 3 blogs of 4 posts on 127.0.1.1-3, delay 0.05 s, both crawlers."""
+    assert _installed("scrapy"), "the bench extra is part of make test"
+    return many_blogs.measure(blogs=3, posts=4, delay=MANY_DELAY, workdir=tmp_path_factory.mktemp("many"),
+                              server_kind="stdlib", timeout=120, log=lambda m: None)
+
+
+def test_many_blogs_figures(many: dict[str, Any]) -> None:
+    results, delay = many, MANY_DELAY
+    assert results["totals"]["posts"] == 12 and results["totals"]["comments"] > 0
+    for name in ("fitarchive", "scrapy"):
+        r = results["crawlers"][name]
+        assert "error" not in r, (name, r.get("error"))
+        assert r["complete"] and not r["incomplete_blogs"], (name, r["incomplete_blogs"])
+        assert r["posts"] == 12 and r["comments"] == results["totals"]["comments"], name
+        per = r["requests_per_host"]
+        assert 4 < per["min"] <= per["median"] <= per["max"] < 100, (name, per)  # robots, sitemaps, 4 posts...
+        assert r["other_hosts"] == [], name  # nothing but the three blogs' addresses was asked
+        assert r["floor_s"] == pytest.approx(per["max"] * delay)
+        assert r["wall_s"] > 0 and r["wall_over_floor"] > 0.5, name
+        assert 0 < r["min_gap_s"] < 10 and r["min_gap_host"] in many_blogs.addresses(3), name
+        assert len(r["gaps_below_delay_examples"]) == min(10, r["gaps_below_delay"]), name
+        assert 0 <= r["gaps_below_90pct"] <= r["gaps_below_delay"], name
+        assert r["tree_pss_mib"] > 10 and r["cpu_s"] > 0, name
+    text = "\n".join(many_blogs.markdown(results, results))
+    assert "## Many blogs" in text and "| fitarchive crawl --config |" in text
+
+
+def test_many_blogs_gaps_from_the_log() -> None:
+    """Gaps are between request starts ($msec - $request_time) on one address; below the delay is flagged."""
+    log = "\n".join([
+        '100.300 0.050 127.0.1.1 127.0.1.1 GET /robots.txt 200 10 "ua"',  # starts at 100.250
+        '100.500 0.000 127.0.1.1 127.0.1.1 GET / 200 10 "ua"',  # 0.250 later: fine
+        '100.600 0.000 127.0.1.2 127.0.1.2 GET /robots.txt 200 10 "ua"',
+        '100.700 0.000 127.0.1.2 127.0.1.2 GET /wp-json/ 404 0 "ua"',  # 0.100 later: below
+        'garbage line',
+    ])
+    requests = many_blogs.parse_log(log)
+    assert len(requests) == 4 and requests[0].start == pytest.approx(100.25)
+    figures = many_blogs.host_figures(requests, ["127.0.1.1", "127.0.1.2", "127.0.1.3"], 0.25)
+    assert figures["requests_per_host"] == {"min": 0, "median": 2.0, "max": 2}
+    assert figures["floor_s"] == pytest.approx(0.5)
+    assert figures["min_gap_s"] == pytest.approx(0.1) and figures["min_gap_host"] == "127.0.1.2"
+    assert figures["gaps_below_delay"] == figures["gaps_below_90pct"] == 1
+    assert figures["gaps_below_delay_examples"][0]["second"] == "/wp-json/"

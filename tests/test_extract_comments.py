@@ -242,3 +242,32 @@ def test_old_walker_without_comment_content_wrapper() -> None:
     assert comment.body_text == "Squats cure everything."
     assert comment.body_html == "<p>Squats cure everything.</p>"
     assert comment.published_at is None  # text date without zone
+
+
+def _block_comment(cid: int, depth: int, text: str, children: str = "") -> str:
+    return (
+        f'<li id="comment-{cid}" class="comment depth-{depth}"><div class="wp-block-comment-author-name">'
+        f'Reader {cid}</div><div class="wp-block-comment-content"><p>{text}</p></div>{children}</li>'
+    )
+
+
+def test_reply_printed_in_its_grandparents_list_follows_its_depth_class() -> None:
+    # 4 is a depth-3 reply to 3, but the theme printed it among 3's siblings (in 2's list);
+    # 6 is a depth-2 reply printed at the top level, after its parent 5.
+    thread = _block_comment(1, 1, "Top", "<ol>" + _block_comment(2, 2, "Reply", "<ol>" + _block_comment(
+        3, 3, "Deeper") + _block_comment(4, 4, "Deepest, printed one level up") + _block_comment(
+        7, 3, "Back at three") + "</ol>") + "</ol>") + _block_comment(5, 1, "Second thread") + _block_comment(
+        6, 2, "Reply printed at the top level")
+    html = (
+        '<html><body class="single single-post postid-9 wp-theme-twentytwentythree"><main>'
+        '<h1 class="wp-block-post-title">T</h1><div class="entry-content wp-block-post-content"><p>Body</p></div>'
+        f'<div class="wp-block-comments"><ol class="wp-block-comment-template">{thread}</ol></div>'
+        "</main></body></html>"
+    ).encode()
+    post = extract_post_page(html, "https://blog.example/t/")
+    assert post is not None
+    assert tree(post.comments) == [
+        ("1", None, 1), ("2", "1", 2), ("3", "2", 3), ("4", "3", 4), ("7", "2", 3),
+        ("5", None, 1), ("6", "5", 2),
+    ]
+    assert {c.remote_id: c.body_text for c in post.comments}["4"] == "Deepest, printed one level up"

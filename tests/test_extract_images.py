@@ -89,8 +89,8 @@ def test_block_gallery_captions_under_headings() -> None:
     assert [(r.position, r.role, r.url.rsplit("/", 1)[1], r.caption, r.heading) for r in refs] == [
         (0, "featured", "goblet-squat-scaled.jpg", None, None),
         (1, "gallery", "kb-goblet.jpg", "Goblet squat, 4 x 12", "Circuit A"),
-        # no caption of its own: the gallery's caption
-        (2, "gallery", "step-up-1024x768.jpg", "Circuit A: three rounds, 60 s rest", "Circuit A"),
+        # no caption of its own, and the gallery's caption describes the whole gallery
+        (2, "gallery", "step-up-1024x768.jpg", None, "Circuit A"),
         (3, "gallery", "rdl.jpg", "Single-leg RDL, 3 x 8 each side", "Circuit B"),
         (4, "gallery", "swing-1024x683.jpg", "Swings, 20 reps", "Circuit B"),
     ]
@@ -158,16 +158,30 @@ def test_skipped_images() -> None:
     assert refs[0].position == 0
 
 
-def test_same_image_twice_is_kept_once() -> None:
+def test_same_image_twice_is_two_placements_with_their_own_captions() -> None:
     body = (
         '<h2>One</h2><p><img src="https://site.example/u/a-300x200.jpg" '
         'srcset="https://site.example/u/a-300x200.jpg 300w, https://site.example/u/a.jpg 900w"></p>'
-        '<h2>Two</h2><p><a href="https://site.example/u/a.jpg"><img src="https://site.example/u/a-150x150.jpg"></a></p>'
+        '<h2>Two</h2><figure class="wp-block-image"><a href="https://site.example/u/a.jpg">'
+        '<img src="https://site.example/u/a-150x150.jpg"></a><figcaption>Second look</figcaption></figure>'
     )
     refs = images(minimal(body))
-    assert [(r.url, r.heading, r.width) for r in refs] == [
-        ("https://site.example/u/a.jpg", "One", 900)
+    assert [(r.position, r.url, r.heading, r.caption) for r in refs] == [
+        (0, "https://site.example/u/a.jpg", "One", None),
+        (1, "https://site.example/u/a.jpg", "Two", "Second look"),
     ]
+
+
+def test_gallery_caption_is_not_given_to_an_uncaptioned_image() -> None:
+    body = (
+        '<figure class="wp-block-gallery has-nested-images">'
+        '<figure class="wp-block-image"><img src="https://site.example/u/a.jpg"></figure>'
+        '<figure class="wp-block-image"><img src="https://site.example/u/b.jpg">'
+        '<figcaption class="wp-element-caption">B alone</figcaption></figure>'
+        '<figcaption class="blocks-gallery-caption wp-element-caption">The whole set</figcaption></figure>'
+    )
+    refs = images(minimal(body))
+    assert [(r.role, r.caption) for r in refs] == [("gallery", None), ("gallery", "B alone")]
 
 
 def test_link_to_a_different_image_is_not_the_original() -> None:
@@ -235,3 +249,47 @@ def test_plugin_gallery_thumbnails_link_to_their_originals() -> None:
         "gallery",
         "Clean and jerk",
     )
+
+
+_ROW = "https://site.example/wp-content/uploads/2024/01/barbell-row"
+
+
+def test_featured_image_also_in_the_body_keeps_its_body_placement_classic() -> None:
+    outside = (
+        '<figure class="post-thumbnail"><img class="wp-post-image" src="' + _ROW + '-1568x1045.jpg" '
+        'srcset="' + _ROW + '-1568x1045.jpg 1568w, ' + _ROW + '.jpg 1800w" alt="Row">'
+        '<figcaption class="wp-caption-text">Featured caption</figcaption></figure>'
+    )
+    body = (
+        '<p><img src="https://site.example/wp-content/uploads/2024/01/intro.jpg"></p>'
+        '<h2>Back Routine 1</h2><figure class="wp-caption"><img src="' + _ROW + '-1024x683.jpg" '
+        'srcset="' + _ROW + '-1024x683.jpg 1024w, ' + _ROW + '.jpg 1800w" alt="Row in the body">'
+        '<figcaption class="wp-caption-text">Body caption</figcaption></figure>'
+    )
+    refs = images(minimal(body, outside=outside))
+    assert [(r.position, r.role, r.is_featured, r.url.rsplit("/", 1)[1], r.heading, r.caption, r.alt)
+            for r in refs] == [
+        (0, "body", False, "intro.jpg", None, None, None),
+        (1, "body", True, "barbell-row.jpg", "Back Routine 1", "Body caption", "Row in the body"),
+    ]
+
+
+def test_featured_image_also_in_the_body_keeps_its_body_placement_block_theme() -> None:
+    html = (
+        '<html><body class="single single-post postid-7 wp-theme-twentytwentythree"><main>'
+        '<h1 class="wp-block-post-title">T</h1><figure class="wp-block-post-featured-image">'
+        '<img class="wp-post-image" src="' + _ROW + '.jpg" alt=""></figure>'
+        '<div class="entry-content wp-block-post-content"><h2>Leg Day 1</h2>'
+        '<figure class="wp-block-gallery has-nested-images"><figure class="wp-block-image">'
+        '<img src="' + _ROW + '-1024x683.jpg" alt="Row"><figcaption>Gallery item</figcaption></figure>'
+        '</figure></div></main></body></html>'
+    ).encode()
+    (ref,) = images(html)
+    assert (ref.position, ref.role, ref.is_featured, ref.heading, ref.caption, ref.alt) == (
+        0, "gallery", True, "Leg Day 1", "Gallery item", "Row")
+
+
+def test_featured_image_outside_the_body_only_keeps_its_own_row() -> None:
+    outside = '<figure class="post-thumbnail"><img class="wp-post-image" src="' + _ROW + '.jpg"></figure>'
+    refs = images(minimal('<h2>A</h2><img src="https://site.example/x.jpg">', outside=outside))
+    assert [(r.position, r.role, r.is_featured) for r in refs] == [(0, "featured", False), (1, "body", False)]

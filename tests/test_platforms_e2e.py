@@ -294,3 +294,14 @@ def test_handmade_static_blog_is_archived_through_its_sitemap(tmp_path: Path) ->
         "15": ("13", 3, "Priya"),
         "14": (None, 1, "Jo"),
     }
+
+
+def test_static_blog_sitemap_listing_tag_and_section_pages_archives_only_posts(tmp_path: Path) -> None:
+    db_path = tmp_path / "hugo.db"
+    with serve_site("hugo") as site:
+        report = crawl(db_path, site.base_url, SETTINGS)
+    assert report.status == "ok", report
+    assert "/tags/conditioning/" in site.requests and "/categories/training/" in site.requests
+    posts = {r["url"].rsplit("/", 2)[-2]: r["title"] for r in _rows(db_path, "select url, title from posts")}
+    assert posts == {"squat-basics": "Squat Basics for New Lifters",
+                     "rowing-intervals": "Rowing Intervals That Build an Engine"}

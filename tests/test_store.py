@@ -216,3 +216,31 @@ def test_second_lock_on_the_same_archive_is_refused(tmp_path: Path) -> None:
                 pass
     with store.ArchiveLock(path):
         pass
+
+
+def test_featured_body_placement_is_stored_once_with_its_heading(db: Database) -> None:
+    site = store.save_site(db, base_url=BASE, name="Blog", platform="wordpress")
+    post = make_post()
+    post = Post(**{**{f: getattr(post, f) for f in post.__dataclass_fields__}, "images": (
+        ImageRef(url="https://example-fitness.blog/lead.jpg", position=0, role="featured"),
+        ImageRef(url="https://example-fitness.blog/row.jpg", position=1, heading="Back Routine 1",
+                 caption="Rows", is_featured=True),
+        ImageRef(url="https://example-fitness.blog/row.jpg", position=2, heading="Finisher"),
+    )})
+    store.save_post(db, site_id=site, site_base_url=BASE, post=post)
+    got = rows(db, "select position, role, is_featured, heading, caption from routine_images order by position")
+    assert got == [
+        (0, "featured", 1, None, None),
+        (1, "body", 1, "Back Routine 1", "Rows"),
+        (2, "body", 0, "Finisher", None),
+    ]
+
+
+def test_commenter_urls_that_are_not_web_links_are_never_stored(db: Database) -> None:
+    site = store.save_site(db, base_url=BASE, name="Blog", platform="wordpress")
+    comments = [Comment(remote_id="1", author_name="Ann", author_url="mailto:ann@readers.example"),
+                Comment(remote_id="2", author_name="Bo", author_url="tel:+4930555"),
+                Comment(remote_id="3", author_name="Cy", author_url="https://cy.example/")]
+    store.save_post(db, site_id=site, site_base_url=BASE, post=make_post(), comments=comments)
+    assert rows(db, "select remote_id, author_url from comments order by remote_id") == [
+        ("1", None), ("2", None), ("3", "https://cy.example/")]

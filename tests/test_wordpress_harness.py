@@ -92,8 +92,14 @@ def test_serves_every_post(wp, client):
         assert f"postid-{post['id']}" in r.text
         text = page_text(r.text)
         assert post["title"] in text
+        later_pages = {s for part in post["page_sentences"][1:] for s in part}
         for sentence in post["body_contains"]:
+            if sentence in later_pages:  # a post split into pages: on /2/, /3/, ...
+                continue
             assert sentence in text, (post["id"], sentence)
+        for number, part in enumerate(post["page_sentences"][1:], start=2):
+            part_text = page_text(client.get(post["url"] + f"{number}/").text)
+            assert all(sentence in part_text for sentence in part), (post["id"], number)
     for page in wp.manifest["pages"]:
         r = client.get(page["url"])
         assert r.status_code == 200
@@ -224,7 +230,8 @@ def test_manifest_matches_rest(wp, client):
     users = {u["id"]: u for u in rest_all(client, wp.url("/wp-json/wp/v2/users"))}
     for post_id, post in manifest_posts.items():
         rp = rest_posts[post_id]
-        assert html.unescape(rp["title"]["rendered"]) == post["title"]
+        # twentytwentyone's the_title filter renders an empty title as "Untitled", in REST too.
+        assert html.unescape(rp["title"]["rendered"]) in {post["title"], "Untitled" if not post["title"] else ""}
         assert rp["link"] == post["url"]
         assert rp["date_gmt"] + "+00:00" == post["date_gmt"]
         assert rp["date"] == post["date_local"]
@@ -232,7 +239,7 @@ def test_manifest_matches_rest(wp, client):
         assert rp["content"]["protected"] == post["protected"]
         assert users[rp["author"]]["name"] == post["author"]["name"]
         assert users[rp["author"]]["slug"] == post["author"]["slug"]
-        featured = [img for img in post["images"] if img["role"] == "featured"]
+        featured = [img for img in post["images"] if img["role"] == "featured" or img["is_featured"]]
         assert rp["featured_media"] == (featured[0]["attachment_id"] if featured else 0)
         if post["protected"]:
             continue

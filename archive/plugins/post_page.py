@@ -111,7 +111,7 @@ join terms on terms.id = post_terms.term_id
 where post_terms.post_id = :id order by terms.kind, terms.name
 """
 IMAGES_SQL = """
-select pi.position, pi.role, pi.alt, pi.caption, pi.heading, i.id as image_id, i.url,
+select pi.position, pi.role, pi.is_featured, pi.alt, pi.caption, pi.heading, i.id as image_id, i.url,
        i.width, i.height, i.mime, i.path, i.error
 from post_images pi join images i on i.id = pi.image_id
 where pi.post_id = :id order by pi.position

@@ -11,6 +11,7 @@ third-party libraries only.
     parse_blogger_posts(data, base_url)        -> BloggerPosts (Blogger posts feed page)
     parse_blogger_comments(data, post_id=)     -> BloggerComments (a post's comment feed page)
     extract_comment_page(html, url)            -> CommentPage
+    join_post_parts(first, parts)              -> Post (a post split into pages, joined)
     extract_rest_posts(data, base_url)         -> list[Post]
     extract_rest_comments(data, post_author_ids=) -> list[Comment]
     inspect_image(data)                        -> (mime, width, height)
@@ -24,6 +25,7 @@ from .comments import extract_comment_page
 from .detect import detect_platform
 from .generic import extract_article_text, extract_generic
 from .media import inspect_image
+from .parts import join_post_parts
 from .rest import extract_rest_comments, extract_rest_posts
 from .sanitize import sanitize_html
 from .text import html_to_text
@@ -39,6 +41,7 @@ __all__ = [
     "extract_rest_posts",
     "html_to_text",
     "inspect_image",
+    "join_post_parts",
     "parse_blogger_comments",
     "parse_blogger_posts",
     "sanitize_html",

@@ -33,6 +33,9 @@ WANTED = frozenset(
         "post-thumbnail", "wp-block-post-featured-image", "featured-media",
         "single-featured-image-header", "featured-image", "post-thumb-img-content",
         "wp-post-image", "post-password-form",
+        # site name (kept out of titles), page links of a post split into pages
+        "site-title", "wp-block-site-title", "site-name", "site-logo-text", "blog-title",
+        "post-nav-links", "page-links", "wp-link-pages",
     }
 )  # fmt: skip
 _SPECIAL_TAGS = frozenset({"a", "time", "article", "form"})

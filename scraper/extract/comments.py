@@ -5,7 +5,9 @@ A comment is the outermost element whose id is ``comment-N``,
 themes, ``div#comment-N`` in ``style=div`` walkers (twentytwenty),
 ``li#li-comment-N`` around ``article#comment-N`` (twentyeleven, Astra).
 ``parent_remote_id`` and ``depth`` come from the nesting of those elements
-(no recursion, so any depth works), not from the ``depth-K`` class. The
+(no recursion, so any depth works); where a ``depth-K`` class says a reply is
+deeper than its nesting (block themes can print a reply in its grandparent's
+list), its parent is the nearest preceding comment at depth K-1. The
 parts of a comment (author, time, content) are its descendants before its
 first reply: every WordPress walker prints a comment's own markup before the
 list of its children. Imports lxml, scraper.records and sibling modules.
@@ -245,6 +247,59 @@ def _body_element(
     return holder
 
 
+def _class_depth(el: etree._Element) -> int | None:
+    """Return K of a ``depth-K`` class, or None."""
+    for token in classes(el):
+        if token.startswith("depth-") and token[6:].isdigit():
+            return int(token[6:])
+    return None
+
+
+def _thread_parents(
+    ordered: list[etree._Element], dom_parent: dict[etree._Element, etree._Element | None]
+) -> tuple[dict[etree._Element, etree._Element | None], dict[etree._Element, int]]:
+    """Return (parent, depth) per comment element, in page order.
+
+    The nesting of the markup decides, except where a comment's ``depth-K``
+    class says it is deeper than its nesting: block themes sometimes print a
+    reply in its grandparent's list. Its parent is then the nearest preceding
+    comment at depth K-1 inside the same subtree (the nesting parent's, or the
+    whole thread's at the top level).
+    """
+    parent_of: dict[etree._Element, etree._Element | None] = {}
+    depth: dict[etree._Element, int] = {}
+    for index, el in enumerate(ordered):
+        parent = dom_parent[el]
+        nested = 1 if parent is None else depth[parent] + 1
+        stated = _class_depth(el)
+        if stated is not None and stated > nested:
+            for earlier in reversed(ordered[:index]):
+                if depth[earlier] == stated - 1 and _within(earlier, parent, parent_of):
+                    parent, nested = earlier, stated
+                    break
+                if parent is None and depth[earlier] == 1:
+                    break  # the thread this reply belongs to ends here
+        parent_of[el] = parent
+        depth[el] = nested
+    return parent_of, depth
+
+
+def _within(
+    el: etree._Element,
+    ancestor: etree._Element | None,
+    parent_of: dict[etree._Element, etree._Element | None],
+) -> bool:
+    """True when ``el`` is ``ancestor`` or below it in the thread (any element for None)."""
+    if ancestor is None:
+        return True
+    node: etree._Element | None = el
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = parent_of.get(node)
+    return False
+
+
 def parse_comments(
     root: etree._Element,
     page_url: str,
@@ -259,16 +314,12 @@ def parse_comments(
     if not found:
         return Thread(comments=(), page_links=())
     containers = dict(found)
-    parent_of: dict[etree._Element, etree._Element | None] = {}
-    depth: dict[etree._Element, int] = {}
-    for el, _rid in found:
-        parent = _owner(el, containers)
-        parent_of[el] = parent
-        depth[el] = 1 if parent is None else depth[parent] + 1
+    dom_parent = {el: _owner(el, containers) for el, _rid in found}
+    parent_of, depth = _thread_parents([el for el, _rid in found], dom_parent)
     links: list[str] = []
     parts = {el: _own_parts(el, containers, links) for el, _rid in found}
     replies: dict[etree._Element, list[etree._Element]] = {el: [] for el, _rid in found}
-    for el, parent in parent_of.items():
+    for el, parent in dom_parent.items():
         if parent is not None:
             replies[parent].append(el)
     base = document_base(root, page_url)

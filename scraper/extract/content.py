@@ -29,6 +29,9 @@ __all__ = ["Body", "clean_body", "finish_many", "prepare_body", "serialize_body"
 
 _JUNK_CLASSES = frozenset(
     {
+        "page-links",  # "Pages: 1 2 3" of a post split with <!--nextpage-->
+        "post-nav-links",
+        "wp-link-pages",
         "sharedaddy",
         "sd-sharing-enabled",
         "sd-like",
@@ -189,6 +192,49 @@ def prepare_body(body: etree._Element) -> _Found:
     return found
 
 
+_CONTACT_SCHEMES = ("mailto:", "tel:", "sms:", "callto:")
+
+
+def _unwrap_contact_links(links: list[etree._Element]) -> list[etree._Element]:
+    """Replace e-mail and phone links by their text; return the other links.
+
+    Used for comments: a commenter's address or number is never published.
+    """
+    kept = []
+    for link in links:
+        if (link.get("href") or "").strip().lower().startswith(_CONTACT_SCHEMES):
+            _strip_tag(link)
+        else:
+            kept.append(link)
+    return kept
+
+
+def _strip_tag(el: etree._Element) -> None:
+    """Remove ``el`` but keep its text and children in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    children = list(el)
+    text = el.text or ""
+    tail = el.tail or ""
+    if index > 0:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    last = children[-1] if children else None
+    parent.remove(el)
+    if last is not None:
+        last.tail = (last.tail or "") + tail
+    elif index > 0:
+        parent[index - 1].tail = (parent[index - 1].tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+
+
 def serialize_body(
     body: etree._Element,
     base: str,
@@ -201,10 +247,13 @@ def serialize_body(
 
     ``base`` resolves relative URLs; ``image_start`` is the position of the
     first body image; ``seen_images`` holds URLs already used (featured image);
-    ``collect`` False skips the image list (comments).
+    ``collect`` False skips the image list and unwraps ``mailto:`` / ``tel:``
+    links to their text (comments: commenters' addresses are never published).
     """
     found = prepare_body(body)
     images = collect_images(body, base, start=image_start, seen=seen_images) if collect else []
+    if not collect:
+        found.links = _unwrap_contact_links(found.links)
     for iframe in found.iframes:
         _replace_iframe(iframe, base)
     for img in found.images:

@@ -37,10 +37,12 @@ from .blogger import normalize_caption_tables
 from .content import clean_body
 from .dates import parse_date, parse_loose_date
 from .images import image_ref, image_stem
+from .listing import is_listing
 from .maincontent import find_main_content, page_titles, render_text
 from .microformats import HEntry, find_h_entries, read_h_entry
 from .pages import canonical_url
-from .postmeta import JsonLd
+from ._index import PageIndex
+from .postmeta import JsonLd, drop_site_name, find_site_name
 from .threads import day_of, parse_h_entry_replies, parse_list_comments
 
 __all__ = ["PLATFORM_BODY", "extract_article_text", "extract_generic", "looks_like_post"]
@@ -193,13 +195,17 @@ def _title(
             text = squash(text_of(el))
             if text:
                 return text
+    site_name = find_site_name(PageIndex(root), meta)
     if meta.get("og:title"):
-        return meta["og:title"]
+        return drop_site_name(meta["og:title"], site_name)
     h1 = next(scope.iter("h1"), None)
     if h1 is not None and squash(text_of(h1)):
         return squash(text_of(h1))
+    head_title = root.find("head/title")
+    if head_title is not None and squash(text_of(head_title)):
+        return drop_site_name(text_of(head_title), site_name)
     titles = page_titles(root)
-    return titles[-1] if titles else ""
+    return drop_site_name(titles[0], site_name) if titles else ""
 
 
 def _dates(
@@ -481,7 +487,7 @@ def extract_generic(
     root = parse_html(html, content_type)
     meta = head_meta(root)
     jsonld = JsonLd(root)
-    if not looks_like_post(root, meta, jsonld):
+    if is_listing(root, url, meta, jsonld) or not looks_like_post(root, meta, jsonld):
         return None
     base = document_base(root, url)
     post_url = canonical_url(root, url)

@@ -6,14 +6,18 @@ a wrapping ``<a href>`` to the original file of the same base name (the
 ``-WxH`` suffix removed; ``-scaled`` originals count), Jetpack's
 ``data-orig-file``, the widest ``srcset`` / ``data-srcset`` /
 ``data-lazy-srcset`` candidate, then ``data-lazy-src`` / ``data-src`` /
-``src``. Emoji, avatars, tracking pixels and ``data:`` URIs are skipped, and
-a URL seen twice in one post is kept once (first wins). Never downloads.
-Imports lxml and scraper.records only.
+``src``. Emoji, avatars, tracking pixels and ``data:`` URIs are skipped. An
+image used twice in one post is two placements, each with its own position,
+caption and heading. ``place_featured`` merges the featured image with the
+body's: when it is also in the body, the body placement is kept and marked
+``is_featured``. Never downloads. Imports lxml and scraper.records only.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -31,6 +35,8 @@ __all__ = [
     "image_ref",
     "image_stem",
     "is_content_image",
+    "place_featured",
+    "same_image_file",
 ]
 
 ImageChoice = tuple[str, int | None, int | None]
@@ -62,6 +68,7 @@ _SKIP_HOSTS = (
     "stats.wp.com",
     "www.facebook.com",
     "www.google-analytics.com",
+    "gravatar.com",  # avatars: their URL embeds a hash of the commenter's e-mail address
 )
 _SIZE_SUFFIX = re.compile(r"-\d+x\d+$")
 _ORIGINAL_SUFFIX = re.compile(r"-(?:scaled|rotated)$")
@@ -186,7 +193,7 @@ def _skipped(img: etree._Element, url: str) -> bool:
     if not _SKIP_CLASSES.isdisjoint(classes(img)):
         return True
     host = urlsplit(url).netloc.lower()
-    if host.endswith(_SKIP_HOSTS) or "/images/core/emoji/" in url:
+    if host.endswith(_SKIP_HOSTS) or "/images/core/emoji/" in url or "/avatar/" in url:
         return True
     width, height = _int(img.get("width")), _int(img.get("height"))
     return width is not None and height is not None and width <= 2 and height <= 2
@@ -200,23 +207,35 @@ def is_content_image(img: etree._Element) -> bool:
     return not _skipped(img, src)
 
 
+def _own_caption(node: etree._Element) -> str | None:
+    """Return the caption a figure-like ``node`` prints for its own image, or None."""
+    for child in node:
+        if child.tag == "figcaption" or not _CAPTION_CLASSES.isdisjoint(classes(child)):
+            caption = squash(text_of(child))
+            if caption:
+                return caption
+    return None
+
+
 def _caption_and_role(img: etree._Element, stop: etree._Element | None) -> tuple[str | None, bool]:
-    """Return (caption text, inside a gallery) by walking up from ``img`` to ``stop``."""
+    """Return (caption text, inside a gallery) by walking up from ``img`` to ``stop``.
+
+    The caption is the nearest figure's (or caption holder's) own; a gallery's
+    caption describes the whole gallery and is never given to one of its images.
+    """
     caption: str | None = None
+    looking = True
     in_gallery = False
     node = img.getparent()
     while node is not None and node is not stop:
         cls = classes(node)
-        if caption is None and (
-            node.tag in ("figure", "dl") or not _CAPTION_HOLDERS.isdisjoint(cls)
-        ):
-            for child in node:
-                if child.tag == "figcaption" or not _CAPTION_CLASSES.isdisjoint(classes(child)):
-                    caption = squash(text_of(child)) or None
-                    if caption:
-                        break
-        if not _GALLERY_CLASSES.isdisjoint(cls):
+        is_gallery = not _GALLERY_CLASSES.isdisjoint(cls)
+        if is_gallery:
             in_gallery = True
+            looking = False
+        if looking and (node.tag in ("figure", "dl") or not _CAPTION_HOLDERS.isdisjoint(cls)):
+            caption = _own_caption(node)
+            looking = False
         node = node.getparent()
     if stop is not None and node is stop and not _GALLERY_CLASSES.isdisjoint(classes(stop)):
         in_gallery = True
@@ -259,9 +278,10 @@ def collect_images(
 ) -> list[ImageRef]:
     """Return the body's images in document order, positions counting from ``start``.
 
-    ``seen`` holds URLs already taken (the featured image); it is updated.
+    Every ``<img>`` is one placement, also when the same file is shown twice.
+    ``seen`` holds URLs the caller wants left out; it is not changed.
     """
-    seen = set() if seen is None else seen
+    skip = seen or set()
     found: list[ImageRef] = []
     heading: str | None = None
     for el in body.iter(*_HEADINGS, "img"):
@@ -269,8 +289,42 @@ def collect_images(
             heading = squash(text_of(el)) or heading
             continue
         ref = image_ref(el, base, position=start + len(found), heading=heading, stop=body)
-        if ref is None or ref.url in seen:
+        if ref is None or ref.url in skip:
             continue
-        seen.add(ref.url)
         found.append(ref)
     return found
+
+
+def _file_key(url: str) -> tuple[tuple[str, ...], str]:
+    """Return (last folders of the path, base name without size suffix) of an image URL."""
+    directory = urlsplit(url).path.rpartition("/")[0]
+    folders = tuple(part for part in directory.lower().split("/") if part)[-3:]
+    return folders, image_stem(url)
+
+
+def same_image_file(a: str, b: str) -> bool:
+    """True when two image URLs are renditions of one uploaded file.
+
+    Equal URLs, or the same folder and base name once ``-WxH`` / ``-scaled``
+    suffixes are removed (hosts are ignored: CDNs serve the same upload path).
+    """
+    return a == b or _file_key(a) == _file_key(b)
+
+
+def place_featured(featured: ImageRef | None, body: Sequence[ImageRef]) -> tuple[ImageRef, ...]:
+    """Return a post's images, featured and body, with positions 0, 1, ... in order.
+
+    When the featured image is also in the body, its first body placement is
+    kept (position, heading, caption, role) and marked ``is_featured``; its alt
+    text falls back to the featured image's. Otherwise the featured image comes
+    first, as its own placement with role "featured" (which says it is featured).
+    """
+    if featured is None:
+        return tuple(replace(ref, position=n) for n, ref in enumerate(body))
+    for index, ref in enumerate(body):
+        if same_image_file(ref.url, featured.url):
+            marked = replace(ref, is_featured=True, alt=ref.alt or featured.alt)
+            images = [*body[:index], marked, *body[index + 1:]]
+            return tuple(replace(r, position=n) for n, r in enumerate(images))
+    lead = replace(featured, position=0, role="featured")
+    return (lead, *(replace(ref, position=n) for n, ref in enumerate(body, start=1)))

@@ -25,7 +25,15 @@ from ._index import PageIndex
 from ._urls import absolute, is_http, path_segment_after
 from .dates import parse_date
 
-__all__ = ["JsonLd", "find_author", "find_dates", "find_terms", "find_title"]
+__all__ = [
+    "JsonLd",
+    "drop_site_name",
+    "find_author",
+    "find_dates",
+    "find_site_name",
+    "find_terms",
+    "find_title",
+]
 
 _JSONLD = etree.XPath("//script[@type='application/ld+json']/text()")
 _HEADLINE = etree.XPath("//*[@itemprop='headline']")
@@ -107,18 +115,77 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+_SITE_TITLE = ("site-title", "wp-block-site-title", "site-name", "site-logo-text", "blog-title")
+_FEED_TITLE = etree.XPath("//head/link[@rel='alternate'][@type='application/rss+xml']/@title")
+_FEED_SUFFIX = re.compile(r"\s*(?:»|-|–|—)\s*(?:Feed|RSS|Comments Feed)\s*$", re.IGNORECASE)
+_SEPARATORS = ("–", "—", "|", "·", "-", "»", "::", ":", "•", "/")
+#: What themes print in place of an empty title (twentytwentyone: "Untitled").
+_PLACEHOLDER_TITLES = frozenset({"untitled", "(untitled)", "(no title)", "no title"})
+
+
+def find_site_name(index: PageIndex, meta: dict[str, str]) -> str | None:
+    """Return the blog's name as a page prints it: og:site_name, site title, feed title."""
+    if meta.get("og:site_name"):
+        return squash(meta["og:site_name"]) or None
+    for el in index.tagged(*_SITE_TITLE):
+        text = squash(text_of(el))
+        if text and len(text) < 120:
+            return text
+    for title in _FEED_TITLE(index.root):
+        if "comment" not in str(title).lower():
+            name = _FEED_SUFFIX.sub("", squash(str(title)))
+            if name:
+                return name
+    return None
+
+
+def drop_site_name(title: str, site_name: str | None) -> str:
+    """Return ``title`` without a leading or trailing site name and its separator.
+
+    "Leg Day – Ironbark" and "Ironbark | Leg Day" give "Leg Day"; a title that
+    is only the site name gives "" (a post without a title of its own).
+    """
+    title = squash(title)
+    if not site_name:
+        return title
+    name = squash(site_name)
+    if title.casefold() == name.casefold():
+        return ""
+    for sep in _SEPARATORS:
+        suffix = f" {sep} {name}"
+        if title.casefold().endswith(suffix.casefold()):
+            return title[: -len(suffix)].strip()
+        prefix = f"{name} {sep} "
+        if title.casefold().startswith(prefix.casefold()):
+            return title[len(prefix):].strip()
+    return title
+
+
 def find_title(index: PageIndex, scope: etree._Element, meta: dict[str, str]) -> str:
-    """Return the post title: entry-title / wp-block-post-title, og:title, ``<title>``."""
+    """Return the post title: entry-title / wp-block-post-title, og:title, ``<title>``.
+
+    Never the site's name: og:title and ``<title>`` lose a site-name prefix or
+    suffix, and a post with an empty title gives "" (themes that print a
+    placeholder such as "Untitled" in the heading keep it out of ``<title>``).
+    """
+    site_name = find_site_name(index, meta)
+    head_title = index.root.find("head/title")
+    document = drop_site_name(text_of(head_title), site_name) if head_title is not None else None
     for candidates in (index.tagged(*_TITLE_CLASSES), None):
         for el in candidates if candidates is not None else _HEADLINE(index.root):
             if in_scope(el, scope):
                 title = squash(text_of(el))
                 if title:
+                    if (
+                        title.casefold() in _PLACEHOLDER_TITLES
+                        and document is not None
+                        and title.casefold() not in document.casefold()
+                    ):
+                        return ""
                     return title
     if "og:title" in meta:
-        return meta["og:title"]
-    head_title = index.root.find("head/title")
-    return squash(text_of(head_title)) if head_title is not None else ""
+        return drop_site_name(meta["og:title"], site_name)
+    return document or ""
 
 
 def _time_kind(el: etree._Element) -> str | None:

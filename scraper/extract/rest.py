@@ -20,6 +20,7 @@ from ._html import parse_fragment, squash
 from ._urls import absolute, is_http, path_segment_after
 from .content import clean_body
 from .dates import parse_date
+from .images import place_featured
 from .text import html_to_text
 
 __all__ = ["extract_rest_comments", "extract_rest_posts"]
@@ -135,6 +136,25 @@ def _featured(item: dict[str, Any], base: str) -> ImageRef | None:
     return None
 
 
+_PLACEHOLDER_TITLES = frozenset({"untitled", "(untitled)", "(no title)", "no title"})
+
+
+def _title(item: dict[str, Any]) -> str:
+    """Return the rendered title; "" for a post without one.
+
+    Themes filter ``the_title`` for REST too (twentytwentyone renders an empty
+    title as "Untitled"). WordPress gives an untitled post its id as slug, so a
+    placeholder title with the id as slug is an empty title.
+    """
+    title = _plain(_rendered(item.get("title")))
+    raw = _dict(item.get("title")).get("raw")
+    if isinstance(raw, str):
+        return squash(raw) if raw.strip() == "" else title
+    if title.casefold() in _PLACEHOLDER_TITLES and str(item.get("slug")) == str(item.get("id")):
+        return ""
+    return title
+
+
 def _post(item: dict[str, Any], base_url: str) -> Post | None:
     if item.get("status", "publish") != "publish" or item.get("type", "post") != "post":
         return None
@@ -144,23 +164,18 @@ def _post(item: dict[str, Any], base_url: str) -> Post | None:
         return None
     content = _dict(item.get("content"))
     protected = bool(content.get("protected"))
-    featured = _featured(item, url)
-    images: list[ImageRef] = [featured] if featured is not None else []
+    body_images: list[ImageRef] = []
     body_html = body_text = ""
     if not protected:
-        body = clean_body(
-            parse_fragment(_rendered(content)),
-            url,
-            image_start=len(images),
-            seen_images={ref.url for ref in images},
-        )
+        body = clean_body(parse_fragment(_rendered(content)), url)
         body_html, body_text = body.html, body.text
-        images.extend(body.images)
+        body_images = body.images
+    images = place_featured(_featured(item, url), body_images)
     excerpt = _dict(item.get("excerpt"))
     excerpt_text = "" if excerpt.get("protected") else _plain(_rendered(excerpt))
     return Post(
         url=url,
-        title=_plain(_rendered(item.get("title"))),
+        title=_title(item),
         remote_id=str(item["id"]) if item.get("id") is not None else None,
         author=_author(item),
         published_at=parse_date(item.get("date_gmt"), assume_utc=True),
@@ -169,7 +184,7 @@ def _post(item: dict[str, Any], base_url: str) -> Post | None:
         body_text=body_text,
         excerpt=excerpt_text or None,
         terms=_terms(item),
-        images=tuple(images),
+        images=images,
         is_protected=protected,
         source="rest",
     )

@@ -26,7 +26,10 @@ from .content import clean_body
 from .detect import detect_platform
 from .featured import find_featured
 from .generic import extract_generic
+from .images import place_featured
+from .listing import is_listing
 from .pages import canonical_url, comment_page_urls
+from .parts import find_part_urls
 from .postmeta import JsonLd, find_author, find_dates, find_terms, find_title
 
 __all__ = ["extract_post_page", "is_single_post"]
@@ -132,6 +135,20 @@ def _find_body(index: PageIndex, scope: etree._Element) -> etree._Element | None
     return body
 
 
+def _block_theme_empty_post(
+    root: etree._Element, single: bool | None, article: etree._Element | None
+) -> bool:
+    """True for a single post of a block theme that printed no post content at all.
+
+    The post-content block prints nothing for an empty post, and block themes
+    render every page inside ``.wp-site-blocks``; a classic theme always prints
+    its ``.entry-content`` box, so there a missing body stays an error.
+    """
+    if single is not True or article is not None:
+        return False
+    return any("wp-site-blocks" in classes(el) for el in root.iter("div"))
+
+
 def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post | None:
     """Return the Post on a single-post page, or None when the page is not one.
 
@@ -160,12 +177,16 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
         return None
     scope = article if article is not None else root
     body = _find_body(index, scope)
-    if single is None and (body is None or (article is None and meta.get("og:type") != "article")):
+    if single is None and (
+        body is None
+        or (article is None and meta.get("og:type") != "article")
+        or is_listing(root, url, meta, JsonLd(root))
+    ):
         return None
     protected = bool(index.password_forms or index.tagged("post-password-form")) or (
         "post-password-required" in _body_classes(root)
     )
-    if body is None and not protected:
+    if body is None and not protected and not _block_theme_empty_post(root, single, article):
         raise ExtractError(f"{url}: single post without a recognisable body", url=url)
 
     base = document_base(root, url)
@@ -177,15 +198,15 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
     published, modified = find_dates(index, scope, meta, jsonld)
     author = find_author(index, scope, meta, jsonld, base)
     terms = find_terms(index, scope, base)
+    part_urls = find_part_urls(index, scope, base, (url, post_url)) if body is not None else ()
     featured = find_featured(index, scope, body, base, meta)
-    images: list[ImageRef] = [featured] if featured is not None else []
+    body_images: list[ImageRef] = []
     html_out, text_out = "", ""
     if body is not None and not protected:
-        cleaned = clean_body(
-            body, base, image_start=len(images), seen_images={ref.url for ref in images}
-        )
+        cleaned = clean_body(body, base)
         html_out, text_out = cleaned.html, cleaned.text
-        images.extend(cleaned.images)
+        body_images = cleaned.images
+    images = place_featured(featured, body_images)
     excerpt = (
         meta.get("description") or meta.get("og:description") or meta.get("twitter:description")
     )
@@ -201,10 +222,11 @@ def extract_post_page(html: bytes, url: str, *, content_type: str = "") -> Post 
         body_text=text_out,
         excerpt=excerpt,
         terms=terms,
-        images=tuple(images),
+        images=images,
         comments=thread.comments,
         comment_page_urls=page_links.others,
         shown_comment_pages=page_links.shown,
+        part_urls=part_urls,
         is_protected=protected,
         source="html",
     )

@@ -206,6 +206,12 @@ $fa_image_specs = array(
     'back-deadlift' => array('conventional-deadlift.jpg', 800, 600, array(120, 40, 31), 'DEADLIFT ROUTINE 1', 'Conventional deadlift lockout', 'Lockout with glutes squeezed and ribs down'),
     'run-track' => array('track-intervals.jpg', 800, 450, array(41, 98, 255), 'RUN ROUTINE 1: 400M REPEATS', 'Running track lane markings at the start line', 'Eight times four hundred metres on the track'),
     'tokyo-gym' => array('tokyo-hotel-gym.png', 640, 480, array(200, 30, 90), 'TRAVEL ROUTINE 1: TOKYO', 'Small hotel gym with dumbbells and a rowing machine', 'Hotel gym in Shinjuku'),
+    'sq-lowbar' => array('low-bar-squat.jpg', 1000, 700, array(90, 60, 140), 'SQUAT DAY 1: LOW BAR', 'Low bar squat with the bar below the rear delts', 'Low bar squat, hips back and chest over the bar'),
+    'sq-pause' => array('pause-squat.png', 600, 450, array(60, 120, 90), 'SQUAT DAY 2: PAUSE SQUAT', 'Pause squat held at the bottom', ''),
+    'press-ohp' => array('overhead-press.jpg', 900, 600, array(180, 90, 40), 'PRESS DAY 1: OVERHEAD PRESS', 'Standing overhead press at lockout', 'Overhead press, squeeze the glutes at lockout'),
+    'press-push' => array('push-up.png', 600, 400, array(40, 90, 160), 'PRESS DAY 2: PUSH-UP', 'Push-up with the body in one line', 'Push-ups, chest to the floor'),
+    'press-dip' => array('ring-dip.png', 600, 400, array(100, 40, 60), 'PRESS DAY 2: RING DIP', 'Ring dip at the bottom position', ''),
+    'grip-hang' => array('dead-hang.jpg', 700, 700, array(70, 70, 70), 'GRIP ROUTINE: DEAD HANG', 'Athlete hanging from a pull-up bar with straight arms', 'Dead hang from the bar'),
 );
 $fa_attachments = array(); // key => attachment id
 $fa_tmpdir = sys_get_temp_dir() . '/fa-populate-' . getmypid();
@@ -255,7 +261,8 @@ function fa_img_tag($id, $size, $with_dims = true)
 
 /*
  * Body parts: ['p', html] ['h', level, text] ['ul', [items]] ['img', key, size, caption?]
- * ['gallery', [keys], caption?] ['quote', text]. Rendered as classic or block markup.
+ * (caption: true = the attachment's, false = none, a string = this placement's own)
+ * ['gallery', [keys], caption?] ['quote', text] ['nextpage']. Rendered as classic or block markup.
  * Returns [content, images] where images lists [role, attachment id, caption shown, heading].
  */
 function fa_render_body($parts, $editor, $post_id, $local_date, $author_id)
@@ -296,7 +303,8 @@ function fa_render_body($parts, $editor, $post_id, $local_date, $author_id)
                 $size = $part[2];
                 $show_caption = $part[3] ?? true;
                 $id = fa_attach($key, $post_id, $local_date, $author_id);
-                $caption = $show_caption ? wp_get_attachment_caption($id) : null;
+                // true: the attachment's caption; false: none; a string: this caption for this placement.
+                $caption = is_string($show_caption) ? $show_caption : ($show_caption ? wp_get_attachment_caption($id) : null);
                 if ($editor === 'block') {
                     list($url) = wp_get_attachment_image_src($id, $size);
                     $alt = esc_attr(get_post_meta($id, '_wp_attachment_image_alt', true));
@@ -323,8 +331,9 @@ function fa_render_body($parts, $editor, $post_id, $local_date, $author_id)
                         list($url) = wp_get_attachment_image_src($id, 'large');
                         $alt = esc_attr(get_post_meta($id, '_wp_attachment_image_alt', true));
                         $cap = esc_html(wp_get_attachment_caption($id));
+                        $capfig = $cap !== '' ? "<figcaption class=\"wp-element-caption\">$cap</figcaption>" : '';
                         $inner[] = "<!-- wp:image {\"id\":$id,\"sizeSlug\":\"large\",\"linkDestination\":\"none\"} -->\n"
-                            . "<figure class=\"wp-block-image size-large\"><img src=\"" . esc_url($url) . "\" alt=\"$alt\" class=\"wp-image-$id\"/><figcaption class=\"wp-element-caption\">$cap</figcaption></figure>\n"
+                            . "<figure class=\"wp-block-image size-large\"><img src=\"" . esc_url($url) . "\" alt=\"$alt\" class=\"wp-image-$id\"/>$capfig</figure>\n"
                             . '<!-- /wp:image -->';
                     }
                     $gcap = isset($part[2]) ? '<figcaption class="blocks-gallery-caption wp-element-caption">' . esc_html($part[2]) . '</figcaption>' : '';
@@ -337,6 +346,12 @@ function fa_render_body($parts, $editor, $post_id, $local_date, $author_id)
                 foreach ($ids as $id) {
                     $images[] = array('gallery', $id, wp_get_attachment_caption($id), $heading);
                 }
+                break;
+            case 'nextpage':
+                // <!--nextpage-->: the post is split into pages ("Pages: 1 2 3").
+                $out[] = $editor === 'block'
+                    ? "<!-- wp:nextpage -->\n<!--nextpage-->\n<!-- /wp:nextpage -->"
+                    : '<!--nextpage-->';
                 break;
             default:
                 fa_fail('unknown body part ' . $part[0]);
@@ -542,6 +557,85 @@ $fa_posts = array(
     ),
 );
 
+// Exactness cases (issue 15): featured image also in the body (both editors), the same image
+// twice with different captions, a gallery caption with an uncaptioned image, a post split into
+// pages, a post with an empty body (and a comment), a post without a title.
+$fa_posts = array_merge($fa_posts, array(
+    array(
+        'key' => 'squat', 'title' => 'Squat Days: Low Bar and Pause Squats',
+        'author' => 'dana', 'date' => '2024-11-05 08:00:00',
+        'editor' => 'classic', 'categories' => array('Strength'), 'tags' => array('squat'),
+        'featured' => 'sq-lowbar',
+        'body' => array(
+            array('p', 'Two squat days a week, one heavy and one paused. The first image is also the featured one.'),
+            array('h', 2, 'Squat Day 1: The Low Bar Squat'),
+            array('img', 'sq-lowbar', 'large'),
+            array('p', 'Work up to three heavy triples and keep the bar over the mid foot.'),
+            array('h', 2, 'Squat Day 2'),
+            array('img', 'sq-pause', 'medium', false),
+            array('p', 'Pause two seconds at the bottom of every rep without relaxing the trunk.'),
+        ),
+    ),
+    array(
+        'key' => 'press', 'title' => 'Press Days: Overhead, Push-ups and Dips',
+        'author' => 'zoe', 'date' => '2024-11-12 07:15:00',
+        'editor' => 'block', 'categories' => array('Strength'), 'tags' => array('press'),
+        'featured' => 'press-ohp',
+        'body' => array(
+            array('p', 'Pressing twice a week keeps the shoulders strong and healthy.'),
+            array('h', 2, 'Press Day 1'),
+            array('img', 'press-ohp', 'large'),
+            array('p', 'Five sets of five on the overhead press with a full lockout.'),
+            array('h', 2, 'Press Day 2'),
+            array('gallery', array('press-push', 'press-dip'), 'Bodyweight pressing circuit'),
+            array('p', 'Alternate push-ups and ring dips for four rounds.'),
+        ),
+    ),
+    array(
+        'key' => 'grip', 'title' => 'Grip Work: Hang Twice a Week',
+        'author' => 'jose', 'date' => '2024-11-19 18:30:00',
+        'editor' => 'classic', 'categories' => array('Strength'), 'tags' => array('grip'),
+        'body' => array(
+            array('p', 'A strong grip starts with hanging from the bar.'),
+            array('h', 2, 'Grip Routine 1'),
+            array('img', 'grip-hang', 'medium', false),
+            array('p', 'Hang for thirty seconds with both hands, five times.'),
+            array('h', 2, 'Grip Routine 2'),
+            array('img', 'grip-hang', 'full', 'Dead hang again, now one arm at a time'),
+            array('p', 'Switch hands every ten seconds until the grip gives out.'),
+        ),
+    ),
+    array(
+        'key' => 'paged', 'title' => 'Twelve-Week Running Base, Page by Page',
+        'author' => 'priya', 'date' => '2024-11-26 06:30:00',
+        'editor' => 'classic', 'categories' => array('Running'), 'tags' => array('running'),
+        'body' => array(
+            array('h', 2, 'Weeks 1 to 4'),
+            array('p', 'PAGE-ONE-MARKER Easy runs only for the first month of the base.'),
+            array('nextpage'),
+            array('h', 2, 'Weeks 5 to 8'),
+            array('p', 'PAGE-TWO-MARKER Add one tempo run a week from week five.'),
+            array('nextpage'),
+            array('h', 2, 'Weeks 9 to 12'),
+            array('p', 'PAGE-THREE-MARKER The last block adds strides after two easy runs.'),
+        ),
+    ),
+    array(
+        'key' => 'empty', 'title' => 'Deload Week',
+        'author' => 'priya', 'date' => '2024-12-03 09:00:00',
+        'editor' => 'block', 'categories' => array('Running'), 'tags' => array('recovery'),
+        'body' => array(),
+    ),
+    array(
+        'key' => 'untitled', 'title' => '',
+        'author' => 'jose', 'date' => '2024-12-10 19:00:00',
+        'editor' => 'classic', 'categories' => array('Nutrition'), 'tags' => array('meal-prep'),
+        'body' => array(
+            array('p', 'UNTITLED-POST-MARKER A quick note without a title: soup counts as a meal.'),
+        ),
+    ),
+));
+
 $fa_hidden_posts = array(
     array('status' => 'private', 'title' => 'HIDDEN-MARKER-private-post-5d21 coach notes', 'author' => 'dana', 'date' => '2024-06-10 09:00:00',
         'content' => 'HIDDEN-MARKER-private-post-5d21 Private notes about client programs.'),
@@ -562,7 +656,7 @@ foreach ($fa_posts as $def) {
         'post_type' => 'post',
         'post_status' => 'publish',
         'post_title' => $def['title'],
-        'post_content' => '',
+        'post_content' => $def['title'] === '' ? 'placeholder' : '',
         'post_author' => $author_id,
         'post_date' => $def['date'],
         'post_date_gmt' => $gmt,
@@ -575,7 +669,18 @@ foreach ($fa_posts as $def) {
     if (!empty($def['featured'])) {
         $fid = fa_attach($def['featured'], $id, $def['date'], $author_id);
         set_post_thumbnail($id, $fid);
-        array_unshift($images, array('featured', $fid, wp_get_attachment_caption($fid), null));
+        // A featured image that is also in the body is that body placement, marked featured.
+        $in_body = false;
+        foreach ($images as $n => $img) {
+            if ($img[1] === $fid) {
+                $images[$n][4] = true;
+                $in_body = true;
+                break;
+            }
+        }
+        if (!$in_body) {
+            array_unshift($images, array('featured', $fid, wp_get_attachment_caption($fid), null, true));
+        }
     }
     fa_check(wp_update_post(array('ID' => $id, 'post_content' => $content), true), "content {$def['key']}");
     wp_set_post_terms($id, array_map(function ($n) { return fa_term('category', $n); }, $def['categories']), 'category');
@@ -762,6 +867,13 @@ fa_comment('tokyo', array('Chris P.', ''), 'Great to see a travel routine that n
 // winter: comments stay visible after comments were closed.
 fa_comment('winter', array('Nora Berg', ''), 'The air bike rounds are brutal in the best way.', 0, 4);
 
+// empty: a post with nothing in it still has its comment.
+fa_comment('empty', array('Ida Svensson', ''), 'An empty post and still the best advice this month.', 0, 3);
+
+// squat: a reader leaves an e-mail link, a phone link and a mailto: website (never archived).
+fa_comment('squat', array('Lena Park', 'mailto:lena.private@readers.example'),
+    'Pause squats fixed my depth. <a href="mailto:lena.private@readers.example">Write to me</a> or <a href="tel:+4930555123">call me</a> about it.', 0, 4);
+
 /* ------------------------------------------------------------------ finishing */
 
 // Fixed modification times (wp_update_post above set them to now).
@@ -795,7 +907,7 @@ function fa_text($html)
     return trim(preg_replace('/\s+/u', ' ', $t));
 }
 
-function fa_image_entry($position, $role, $id, $caption, $heading)
+function fa_image_entry($position, $role, $id, $caption, $heading, $is_featured = false)
 {
     $file = get_attached_file($id);
     $meta = wp_get_attachment_metadata($id);
@@ -810,6 +922,7 @@ function fa_image_entry($position, $role, $id, $caption, $heading)
     return array(
         'position' => $position,
         'role' => $role,
+        'is_featured' => $is_featured,
         'attachment_id' => $id,
         'url' => wp_get_attachment_url($id),
         'alt' => (string) get_post_meta($id, '_wp_attachment_image_alt', true),
@@ -859,8 +972,12 @@ foreach ($fa_post_ids as $key => $id) {
     $rendered = fa_text(apply_filters('the_content', $post->post_content));
     $protected = $post->post_password !== '';
     $body_contains = array();
+    $page_sentences = array(array()); // per page of a post split with <!--nextpage-->
     if (!$protected) {
         foreach ($def['body'] as $part) {
+            if ($part[0] === 'nextpage') {
+                $page_sentences[] = array();
+            }
             if ($part[0] !== 'p' || count($body_contains) >= 3) {
                 continue;
             }
@@ -870,12 +987,13 @@ foreach ($fa_post_ids as $key => $id) {
                 fa_fail("body_contains sentence not in the rendered body of $key: $sentence");
             }
             $body_contains[] = $sentence;
+            $page_sentences[count($page_sentences) - 1][] = $sentence;
         }
     }
     $images = array();
     if (!$protected) {
         foreach ($fa_post_images[$key] as $n => $img) {
-            $images[] = fa_image_entry($n, $img[0], $img[1], $img[2], $img[3]);
+            $images[] = fa_image_entry($n, $img[0], $img[1], $img[2], $img[3], $img[4] ?? false);
         }
     }
     $comments = array();
@@ -903,7 +1021,9 @@ foreach ($fa_post_ids as $key => $id) {
         'key' => $key,
         'id' => $id,
         'slug' => $post->post_name,
-        'title' => fa_text(get_the_title($post)),
+        // As REST gives it to a client with no theme filters: empty stays empty (the classic
+        // theme's the_title filter prints "Untitled").
+        'title' => $post->post_title === '' ? '' : fa_text(get_the_title($post)),
         'url' => get_permalink($post),
         'author' => fa_author_entry((int) $post->post_author),
         'date_gmt' => fa_iso($post->post_date_gmt),
@@ -915,6 +1035,7 @@ foreach ($fa_post_ids as $key => $id) {
         'editor' => $def['editor'],
         'comment_status' => $post->comment_status,
         'body_contains' => $body_contains,
+        'page_sentences' => $page_sentences,
         'images' => $images,
         'comments' => $comments,
         'comment_count' => count($comments),
@@ -940,6 +1061,9 @@ $fa_manifest['hidden'] = array(
     'markers' => $fa_markers,
     'protected_password' => 'gains',
 );
+// Public on the site but never in an archive: commenters' e-mail addresses and phone
+// numbers (mailto:/tel: links in comments, a mailto: website).
+$fa_manifest['private_markers'] = array('lena.private@readers.example', '4930555123');
 $fa_manifest['pages'][] = array('id' => $fa_page_id, 'url' => get_permalink($fa_page_id), 'title' => fa_text(get_the_title($fa_page_id)));
 
 $fa_json = json_encode($fa_manifest, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
