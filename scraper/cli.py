@@ -58,9 +58,10 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     elif verbose >= 2:
         level = logging.DEBUG
     try:
+        from rich.console import Console
         from rich.logging import RichHandler
 
-        handler: logging.Handler = RichHandler(show_path=False, rich_tracebacks=False)
+        handler: logging.Handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
     except ImportError:  # pragma: no cover - rich is a dependency
         handler = logging.StreamHandler()
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)

@@ -116,10 +116,15 @@ class HostSlot:
         """
         async with self.semaphore:
             async with self.lock:
-                wait = self.next_start - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                await in_flight.acquire()
+                while True:  # the request before may push the start back while it is being sent
+                    wait = self.next_start - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                        continue
+                    await in_flight.acquire()
+                    if self.next_start <= time.monotonic():
+                        break
+                    in_flight.release()
                 self.next_start = time.monotonic() + self.delay_s
                 self.requests += 1
             try:

@@ -161,7 +161,6 @@ class Scheduler:
             report = self._close_failed(blog, str(exc), exc)
             if new_site and isinstance(exc, NotABlogError) and blog.site_id:
                 await blog.query(store.forget_site, blog.site_id)  # a site enters the archive with its first post
-            log.error("%s", exc)
         except Exception as exc:  # a crash in one blog must not cost the others
             log.exception("%s: the crawl of this blog crashed", base_url)
             message = f"{base_url}: the crawl of this blog crashed ({type(exc).__name__}: {exc})"

@@ -29,7 +29,7 @@ from scraper.discover import (
     parse_sitemap,
 )
 from scraper.errors import ExtractError, NotABlogError, ScraperError
-from scraper.extract import extract_comment_page, extract_post_page
+from scraper.extract import extract_comment_page, extract_post_page, join_post_parts
 from scraper.fetch import check_reachable
 from scraper.records import Comment, CommentPage, Fetched, PageRef, Post
 from scraper.sources._blog import Blog, run_together, url_wanted
@@ -44,6 +44,7 @@ MAX_COMMENT_PAGES = 2000
 MAX_SITEMAPS = 500
 MAX_LISTING_PAGES = 300
 MAX_COMMENT_FEED_PAGES = 20
+MAX_POST_PARTS = 200
 
 StoredPages = Callable[[str], Iterable[tuple[str, bytes, str]]]
 
@@ -264,6 +265,8 @@ async def fetch_thread(blog: Blog, url: str) -> tuple[Post | None, dict[str, Com
     blog.record(replace(fetched, error=problem) if problem else fetched, kind="post", keep=keep, packed=packed)
     if post is None:
         return None, {}, False
+    if post.part_urls:
+        post = join_post_parts(post, await _fetch_parts(blog, post))
     pages: list[CommentPage] = []
     complete = True
     pending = list(post.comment_page_urls)
@@ -288,6 +291,26 @@ async def fetch_thread(blog: Blog, url: str) -> tuple[Post | None, dict[str, Com
     return post, assemble_thread(post, pages), complete
 
 
+async def _fetch_parts(blog: Blog, post: Post) -> list[Post]:
+    """Pages 2..N of a post split into pages (``<!--nextpage-->``), each read as a post page."""
+    parts: list[Post] = []
+    for url in post.part_urls[:MAX_POST_PARTS]:
+        if not same_site(url, blog.base_url):
+            continue
+        fetched = await blog.fetcher.fetch(url)
+        part, packed = None, None
+        if fetched.ok and not fetched.not_modified:
+            try:
+                part, packed = await blog.parse_page(extract_post_page, fetched.content, fetched.final_url,
+                                                     content_type=fetched.content_type)
+            except ExtractError as exc:
+                fetched = replace(fetched, error=str(exc))
+        blog.record(fetched, kind="post_part", packed=packed)
+        if part is not None:
+            parts.append(part)
+    return parts
+
+
 def assemble_thread(post: Post, comment_pages: Iterable[CommentPage]) -> dict[str, Comment]:
     """A post's comments by remote id: those on its own page, then each further page's new ones."""
     comments: dict[str, Comment] = {c.remote_id: c for c in post.comments}
@@ -305,6 +328,14 @@ def replay(pages: StoredPages, base_url: str) -> Iterator[tuple[Post, list[Comme
     by_post: dict[str, list[CommentPage]] = {}
     for url, body, _type in pages("comment_page"):
         by_post.setdefault(strip_comment_page(canonical_url(url)), []).append(extract_comment_page(body, url))
+    parts: dict[str, Post] = {}
+    for url, body, content_type in pages("post_part"):
+        try:
+            part = extract_post_page(body, url, content_type=content_type)
+        except ExtractError:
+            continue
+        if part is not None:
+            parts[url] = part
     for url, body, content_type in pages("post"):
         try:
             post = extract_post_page(body, url, content_type=content_type)
@@ -313,6 +344,8 @@ def replay(pages: StoredPages, base_url: str) -> Iterator[tuple[Post, list[Comme
             continue
         if post is None:
             continue
+        if post.part_urls:
+            post = join_post_parts(post, [parts[part] for part in post.part_urls if part in parts])
         keys = dict.fromkeys([strip_comment_page(canonical_url(url)), strip_comment_page(post.url)])
         comment_pages = [page for key in keys for page in by_post.get(key, [])]
         yield post, list(assemble_thread(post, comment_pages).values())

@@ -50,6 +50,7 @@ __all__ = [
     "redirect",
     "reset_mid_body",
     "sequence",
+    "site",
     "slow_loris",
     "status",
     "truncated",
@@ -163,7 +164,9 @@ class FaultServer:
     before every answer.
     """
 
-    def __init__(self, *, site_dir: Path = SAMPLE_SITE, origin: str | None = None, delay_s: float = 0.0) -> None:
+    def __init__(self, *, site_dir: Path = SAMPLE_SITE, origin: str | None = None, delay_s: float = 0.0,
+                 host: str = "127.0.0.1") -> None:
+        self.host = host  # a loopback address: 127.0.0.1, or 127.0.1.N for a blog of its own
         self.site_dir = site_dir
         self.capture_origin = (origin or sample_origin()).rstrip("/")
         self.delay_s = delay_s
@@ -183,8 +186,8 @@ class FaultServer:
     # -- lifecycle ----------------------------------------------------------------
 
     def start(self) -> Self:
-        """Bind a free port on 127.0.0.1 and serve in a background thread."""
-        httpd = _Server(("127.0.0.1", 0), FaultHandler)
+        """Bind a free port on the server's loopback address and serve in a background thread."""
+        httpd = _Server((self.host, 0), FaultHandler)
         httpd.owner = self
         self.port = httpd.server_address[1]
         self._httpd = httpd
@@ -208,8 +211,8 @@ class FaultServer:
 
     @property
     def origin(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        return f"http://127.0.0.1:{self.port}"
+        """``http://HOST:PORT``."""
+        return f"http://{self.host}:{self.port}"
 
     @property
     def url(self) -> str:
@@ -301,7 +304,7 @@ class FaultServer:
 
     def _rewrite(self, data: bytes) -> bytes:
         old = self.capture_origin.split("://", 1)[1]
-        new = f"127.0.0.1:{self.port}"
+        new = f"{self.host}:{self.port}"
         data = data.replace(old.encode(), new.encode())
         return data.replace(old.replace(":", "%3A").encode(), new.replace(":", "%3A").encode())
 
@@ -363,6 +366,15 @@ def page(body: bytes, content_type: str = "text/html; charset=UTF-8", code: int 
 
     def fault(handler: FaultHandler) -> None:
         handler.answer(code, body, content_type)
+
+    return fault
+
+
+def site() -> Fault:
+    """Answer from the static blog as if no fault were registered (the end of a ``sequence``)."""
+
+    def fault(handler: FaultHandler) -> None:
+        handler.server.owner._serve_site(handler)
 
     return fault
 
