@@ -2,24 +2,31 @@
 
 Errors from the library arrive as ``ScraperError`` and leave as one line on
 stderr with exit code 1 (2 for bad usage); ``--debug`` shows the traceback.
+Every command is a :class:`_Command`, which adds ``--debug`` and does that
+reporting in one place.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import math
+import os
+import re
 import signal
 import sqlite3
 import sys
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Literal, TypeVar
+from typing import Any, Callable, Literal, NoReturn, TypeVar
 
 import click
 
 from scraper import pipeline, publish, store
-from scraper.config import Settings, SiteConfig, load_config
-from scraper.errors import ConfigError, ScraperError, StorageError, UsageError
+from scraper.config import MAX_CONCURRENCY, Settings, SiteConfig, load_config
+from scraper.errors import ConfigError, ListenError, OutputError, ScraperError, StorageError, UsageError
 from scraper.progress import RunView, summary_json, summary_line
 from scraper.urls import normalize_seed
 
@@ -41,15 +48,61 @@ def db_option(func: F) -> F:
     )(func)
 
 
-def _fail(exc: BaseException, debug: bool) -> None:
-    if debug:
-        raise exc
-    code = getattr(exc, "exit_code", 1)
-    click.echo(f"Error: {exc}", err=True)
-    sys.exit(code)
+def _exit_on_closed_stdout() -> NoReturn:
+    """The reader of stdout went away (``| head``): exit quietly, as Unix tools do on SIGPIPE.
+
+    stdout is pointed at /dev/null first, so the interpreter's last flush does
+    not print "Exception ignored ... BrokenPipeError".
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (CliRunner)
+        pass
+    sys.exit(141)  # 128 + SIGPIPE, what the shell reports for `cat big | head -1`
+
+
+class _Command(click.Command):
+    """A fitarchive command: takes ``--debug`` and reports a ``ScraperError`` as one line.
+
+    The one-line error goes to stderr and the process exits with the error's
+    ``exit_code`` (1, or 2 for bad usage); with ``--debug`` the traceback shows.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(click.Option(["--debug"], is_flag=True, help="Show tracebacks instead of one-line errors."))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = ctx.params.pop("debug", False)
+        try:
+            return super().invoke(ctx)
+        except ScraperError as exc:
+            if debug:
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            if debug:
+                raise
+            _exit_on_closed_stdout()
+
+
+#: Loggers of libraries whose DEBUG output is about their internals, not the crawl (-vvv shows it).
+_LIBRARY_LOGGERS = ("httpx", "httpcore", "hpack", "h2", "h11", "asyncio", "urllib3", "PIL", "charset_normalizer",
+                    "chardet", "filelock", "tldextract", "datasette", "uvicorn", "multipart", "markdown_it")
+
+
+class _OwnRecords(logging.Filter):
+    """Pass fitarchive's own records, and other libraries' only from WARNING up."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.split(".")[0] in ("scraper", "schemas", "__main__")
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
+    """Log to stderr: warnings; -v info; -vv fitarchive's debug (every request); -vvv libraries' debug too."""
     level = logging.WARNING
     if quiet:
         level = logging.ERROR
@@ -64,11 +117,31 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         handler: logging.Handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
     except ImportError:  # pragma: no cover - rich is a dependency
         handler = logging.StreamHandler()
+    debug_libraries = verbose >= 3 and not quiet
+    if not debug_libraries:
+        handler.addFilter(_OwnRecords())
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for name in _LIBRARY_LOGGERS:  # not only filtered: httpcore's debug logging costs time per request
+        logging.getLogger(name).setLevel(logging.NOTSET if debug_libraries else logging.WARNING)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _check_regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Reject a pattern that is not a regular expression before anything runs."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise click.BadParameter(f"not a regular expression: {pattern!r} ({exc})") from None
+    return patterns
+
+
+class _Group(click.Group):
+    """The ``fitarchive`` group: its commands are :class:`_Command`."""
+
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fitarchive")
 def cli() -> None:
     """Archive fitness blogs into SQLite and publish them with Datasette.
@@ -85,11 +158,12 @@ def cli() -> None:
 @db_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML file listing sites to crawl.")
 @click.option("--delay", type=float, help="Seconds between requests to one host (default 1).")
-@click.option("--concurrency", type=int, help="Requests in flight per host (default 2).")
-@click.option("--max-posts", type=int, help="Stop after this many posts.")
+@click.option("--concurrency", type=int, help="Requests in flight per host (default 2, at most 100).")
+@click.option("--max-posts", type=click.IntRange(min=1), metavar="N", help="Archive only the newest N posts.")
 @click.option("--since", help="Only posts published on or after this date (YYYY-MM-DD).")
-@click.option("--include", multiple=True, help="Regex a post URL must match (repeatable).")
-@click.option("--exclude", multiple=True, help="Regex that rules a post URL out (repeatable).")
+@click.option("--include", multiple=True, callback=_check_regexes, help="Regex a post URL must match (repeatable).")
+@click.option("--exclude", multiple=True, callback=_check_regexes,
+              help="Regex that rules a post URL out (repeatable).")
 @click.option("--image-host", "image_hosts", multiple=True, help="Extra host images may come from (a CDN).")
 @click.option("--user-agent", help="User-Agent header to send.")
 @click.option("--contact", help="Contact URL or e-mail added to the User-Agent.")
@@ -102,8 +176,8 @@ def cli() -> None:
               help="Blogs crawled side by side (default 16); the others wait their turn.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout (for scripts).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output; only failures (for cron).")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for every request).")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option("-v", "--verbose", count=True,
+              help="More log output: -v progress, -vv every request, -vvv also libraries' debug logs (httpx, httpcore, ...).")
 def crawl(
     url: str | None,
     db_path: Path,
@@ -126,7 +200,6 @@ def crawl(
     as_json: bool,
     quiet: bool,
     verbose: int,
-    debug: bool,
 ) -> None:
     """Crawl a blog, or every blog of --config side by side, e.g. ``fitarchive crawl example-fitness.blog``.
 
@@ -170,8 +243,12 @@ def crawl(
             overrides["recheck_all"] = True
         if delay is not None and delay < 0:
             raise UsageError("--delay must not be negative")
+        if delay is not None and not math.isfinite(delay):
+            raise UsageError(f"--delay must be a finite number of seconds, got {delay}")
         if concurrency is not None and concurrency < 1:
             raise UsageError("--concurrency must be at least 1")
+        if concurrency is not None and concurrency > MAX_CONCURRENCY:
+            raise UsageError(f"--concurrency must be at most {MAX_CONCURRENCY}")
         for name, value in (("--max-in-flight", max_in_flight), ("--max-blogs", max_active_blogs)):
             if value is not None and value < 1:
                 raise UsageError(f"{name} must be at least 1")
@@ -179,8 +256,6 @@ def crawl(
         _check_db_path(db_path)
         report = _run_schedule(db_path, sites, quiet=quiet, as_json=as_json)
         sys.exit(report.exit_code)
-    except ScraperError as exc:
-        _fail(exc, debug)
     except KeyboardInterrupt:
         click.echo("Interrupted; what was saved stays saved. Run the same command to resume.", err=True)
         sys.exit(130)
@@ -238,23 +313,39 @@ def _run_schedule(db_path: Path, sites: list[SiteConfig], *, quiet: bool, as_jso
     return report
 
 
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def _serve(db_path: Path, port: int, host: str = "127.0.0.1", allow_sql: bool = False) -> NoReturn:
+    """Check the port, say where the archive is served, and become Datasette."""
+    publish.check_port_free(host, port)
+    click.echo(f"Serving {_url(host, port)}", err=True)
+    publish.run_datasette(db_path, port=port, host=host, allow_sql=allow_sql)
+
+
+PORT = click.IntRange(1, 65535)
+
+
 @cli.command()
 @db_option
-@click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on (127.0.0.1).")
+@click.option("--port", type=PORT, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--allow-sql", is_flag=True, help="Allow arbitrary SQL queries (off by default).")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def serve(db_path: Path, port: int, host: str, allow_sql: bool, debug: bool) -> None:
+def serve(db_path: Path, port: int, host: str, allow_sql: bool) -> None:
     """Publish the archive with Datasette, e.g. ``fitarchive serve --port 8001``.
 
     Read-only; open http://127.0.0.1:8001/ to browse, search and download CSV.
     """
+    store.open_db(db_path, readonly=True).close()
+    _serve(db_path, port, host, allow_sql)
+
+
+def _same_file(a: Path, b: Path) -> bool:
     try:
-        db = store.open_db(db_path, readonly=True)
-        db.close()
-        publish.run_datasette(db_path, port=port, host=host, allow_sql=allow_sql)
-    except ScraperError as exc:
-        _fail(exc, debug)
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 @cli.command()
@@ -264,39 +355,38 @@ def serve(db_path: Path, port: int, host: str, allow_sql: bool, debug: bool) -> 
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
 @click.option("--where", help="SQL condition on the rows, e.g. \"depth > 2\".")
 @click.option("--since", help="Only rows whose date column is on or after this date.")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def export(table: str, db_path: Path, fmt: Literal["csv", "json"], output: Path | None, where: str | None, since: str | None,
-           debug: bool) -> None:
+def export(table: str, db_path: Path, fmt: Literal["csv", "json"], output: Path | None, where: str | None,
+           since: str | None) -> None:
     """Stream a table or view as CSV or JSON, e.g. ``fitarchive export comment_threads -o threads.csv``."""
+    store.open_db(db_path, readonly=True).close()
     try:
-        db = store.open_db(db_path, readonly=True)
-        db.close()
         if output is None:
             publish.stream_export(db_path, table, fmt, sys.stdout.buffer, where=where, since=since)
-        else:
-            with output.open("wb") as handle:
-                publish.stream_export(db_path, table, fmt, handle, where=where, since=since)
-    except ScraperError as exc:
-        _fail(exc, debug)
+            sys.stdout.flush()  # a closed pipe shows here, while errors are still handled
+            return
+        if any(_same_file(output, Path(f"{db_path}{suffix}")) for suffix in ("", "-wal", "-shm")):
+            raise UsageError(f"-o {output}: that is the archive itself; write the export to another file")
+        try:
+            handle = output.open("wb")
+        except OSError as exc:
+            raise OutputError(f"{output}: cannot write the export there ({exc.strerror})") from None
+        with handle:
+            publish.stream_export(db_path, table, fmt, handle, where=where, since=since)
     except sqlite3.Error as exc:
-        _fail(UsageError(f"export of {table} failed: {exc}"), debug)
+        raise UsageError(f"export of {table} failed: {exc}") from None
 
 
 @cli.command()
 @db_option
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def stats(db_path: Path, debug: bool) -> None:
+def stats(db_path: Path) -> None:
     """Show what the archive holds, e.g. ``fitarchive stats --db archive/fitness.db``."""
-    try:
-        db = store.open_db(db_path, readonly=True)
-    except ScraperError as exc:
-        _fail(exc, debug)
-        return
+    db = store.open_db(db_path, readonly=True)
+    width = len("deleted comments")
     for table in ("sites", "authors", "posts", "post_versions", "comments", "images", "post_images", "terms",
                   "crawl_runs", "fetches", "pages"):
-        click.echo(f"{table:14} {db[table].count:>9}")
+        click.echo(f"{table:{width}} {db[table].count:>9}")
     deleted = db.execute("select count(*) from comments where deleted_at is not null").fetchone()[0]
-    click.echo(f"{'deleted comments':14} {deleted:>9}")
+    click.echo(f"{'deleted comments':{width}} {deleted:>9}")
     last = list(db.query("select started_at, status, message from crawl_runs order by id desc limit 1"))
     if last:
         click.echo(f"last run: {last[0]['started_at']} {last[0]['status']} {last[0]['message'] or ''}".rstrip())
@@ -305,58 +395,67 @@ def stats(db_path: Path, debug: bool) -> None:
 
 @cli.command()
 @db_option
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def reextract(db_path: Path, debug: bool) -> None:
+def reextract(db_path: Path) -> None:
     """Rebuild posts, images and comments from the stored raw pages, offline.
 
     Run it after upgrading fitarchive to apply better extraction to what was
     already crawled, e.g. ``fitarchive reextract --db archive/fitness.db``.
     """
     _setup_logging(0, False)
-    try:
-        store.open_db(db_path, readonly=True).close()
-        counts = pipeline.reextract(db_path)
-        click.echo(f"{db_path}: re-extracted - {counts.summary()}")
-    except ScraperError as exc:
-        _fail(exc, debug)
+    store.open_db(db_path, readonly=True).close()
+    counts = pipeline.reextract(db_path)
+    click.echo(f"{db_path}: re-extracted - {counts.summary()}")
 
 
 @cli.command()
 @db_option
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def migrate(db_path: Path, debug: bool) -> None:
-    """Create the archive or bring an older one up to date, e.g. ``fitarchive migrate``."""
-    try:
-        db = store.open_db(db_path)
+def migrate(db_path: Path) -> None:
+    """Create the archive or bring an older one up to date, e.g. ``fitarchive migrate``.
+
+    Says what it did: "created", "applied 0009_x, 0010_y" or "up to date".
+    """
+    existed = db_path.is_file() and db_path.stat().st_size > 0
+    before: list[str] = []
+    if existed:
+        db = store.open_db(db_path, readonly=True)
+        before = store.applied_migrations(db)
         db.close()
+    db = store.open_db(db_path)
+    applied = [name for name in store.applied_migrations(db) if name not in before]
+    db.close()
+    if not existed:
+        click.echo(f"{db_path}: created")
+    elif applied:
+        click.echo(f"{db_path}: applied {', '.join(applied)}")
+    else:
         click.echo(f"{db_path}: up to date")
-    except ScraperError as exc:
-        _fail(exc, debug)
 
 
 @cli.command()
 @db_option
-@click.option("--port", type=int, default=8001, show_default=True, help="Port for Datasette (127.0.0.1).")
+@click.option("--port", type=PORT, default=8001, show_default=True, help="Port for Datasette (127.0.0.1).")
 @click.option("--no-serve", is_flag=True, help="Only crawl the sample blog; do not start Datasette.")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def demo(db_path: Path, port: int, no_serve: bool, debug: bool) -> None:
+def demo(db_path: Path, port: int, no_serve: bool) -> None:
     """Crawl the bundled sample blog, then serve it, e.g. ``fitarchive demo --port 8001``.
 
-    The sample blog is served on 127.0.0.1 for the crawl only; the archive
-    lands in --db and Datasette publishes it until Ctrl-C.
+    The sample blog is served on 127.0.0.1 for the crawl only (on port 8089,
+    or any free port when that is taken); the archive lands in --db and
+    Datasette publishes it until Ctrl-C.
     """
     from scraper.sample_site import serve_sample_blog
 
     _setup_logging(0, False)
-    try:
-        _check_db_path(db_path)
-        with serve_sample_blog() as url:
-            settings = replace(Settings(), delay_s=0.0, concurrency=4)
-            report = _run_schedule(db_path, [SiteConfig(url=url, settings=settings)], quiet=False, as_json=False)
-        if report.exit_code:
-            sys.exit(report.exit_code)
-        if not no_serve:
-            click.echo(f"Serving the archive at http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
-            publish.run_datasette(db_path, port=port, allow_sql=False)
-    except ScraperError as exc:
-        _fail(exc, debug)
+    _check_db_path(db_path)
+    if not no_serve:
+        publish.check_port_free("127.0.0.1", port)  # before crawling, not after
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(serve_sample_blog())
+        except OSError as exc:
+            raise ListenError(f"cannot serve the sample blog on 127.0.0.1 ({exc.strerror})") from None
+        settings = replace(Settings(), delay_s=0.0, concurrency=4)
+        report = _run_schedule(db_path, [SiteConfig(url=url, settings=settings)], quiet=False, as_json=False)
+    if report.exit_code:
+        sys.exit(report.exit_code)
+    if not no_serve:
+        _serve(db_path, port)

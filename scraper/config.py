@@ -5,15 +5,20 @@ Imports only the standard library and ``scraper.errors``.
 
 from __future__ import annotations
 
+import difflib
+import math
+import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from scraper.errors import ConfigError
 
-__all__ = ["DEFAULT_USER_AGENT", "Settings", "SiteConfig", "load_config"]
+__all__ = ["DEFAULT_USER_AGENT", "MAX_CONCURRENCY", "Settings", "SiteConfig", "load_config"]
 
+#: Requests in flight per host at most: each one is a worker task of the crawl.
+MAX_CONCURRENCY = 100
 DEFAULT_USER_AGENT = "fitarchive/0.1 (+https://github.com/fitarchive/fitarchive; blog archiver)"
 
 
@@ -92,6 +97,25 @@ _KEY_TYPES: dict[str, tuple[type, ...]] = {
     "max_active_blogs": (int,),
 }
 _ALIASES = {"delay": "delay_s", "timeout": "timeout_s"}
+#: The names the README documents: the short alias where there is one.
+_DOCUMENTED = sorted([*_ALIASES, *(key for key in _KEY_TYPES if key not in _ALIASES.values())])
+
+
+def _unknown_key(raw_key: str, where: str) -> ConfigError:
+    """The error for a key that is not a setting, suggesting the nearest documented name."""
+    nearest = difflib.get_close_matches(raw_key, _DOCUMENTED + list(_ALIASES.values()), n=1, cutoff=0.6)
+    if nearest:
+        name = next((alias for alias, key in _ALIASES.items() if key == nearest[0]), nearest[0])
+        return ConfigError(f"{where}: unknown key '{raw_key}' (did you mean '{name}'?)")
+    return ConfigError(f"{where}: unknown key '{raw_key}' (known keys: {', '.join(_DOCUMENTED)})")
+
+
+def _check_regexes(patterns: tuple[str, ...], raw_key: str, where: str) -> None:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}: '{raw_key}' has a bad regex {pattern!r} ({exc})") from None
 
 
 def _settings_from(table: dict[str, Any], base: Settings, where: str) -> Settings:
@@ -102,8 +126,7 @@ def _settings_from(table: dict[str, Any], base: Settings, where: str) -> Setting
         key = _ALIASES.get(raw_key, raw_key)
         types = _KEY_TYPES.get(key)
         if types is None:
-            known = ", ".join(sorted(f.name for f in fields(Settings)))
-            raise ConfigError(f"{where}: unknown key '{raw_key}' (known keys: {known})")
+            raise _unknown_key(raw_key, where)
         if isinstance(value, bool) and bool not in types:
             raise ConfigError(f"{where}: '{raw_key}' must be {types[0].__name__}, got {value!r}")
         if not isinstance(value, types):
@@ -115,10 +138,18 @@ def _settings_from(table: dict[str, Any], base: Settings, where: str) -> Setting
             if not all(isinstance(item, str) for item in value):
                 raise ConfigError(f"{where}: '{raw_key}' must be a list of strings")
             value = tuple(value)
+            if key in ("include", "exclude"):
+                _check_regexes(value, raw_key, where)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{where}: '{raw_key}' must be a finite number, got {value!r}")
         if key in ("delay_s", "timeout_s") and value < 0:
             raise ConfigError(f"{where}: '{raw_key}' must not be negative, got {value!r}")
-        if key in ("concurrency", "max_in_flight", "max_active_blogs") and value < 1:
+        if key in ("max_in_flight", "max_active_blogs") and value < 1:
             raise ConfigError(f"{where}: '{raw_key}' must be at least 1, got {value!r}")
+        if key == "concurrency" and not 1 <= value <= MAX_CONCURRENCY:
+            raise ConfigError(f"{where}: 'concurrency' must be 1 to {MAX_CONCURRENCY}, got {value!r}")
+        if key == "max_posts" and value < 1:
+            raise ConfigError(f"{where}: 'max_posts' must be at least 1, got {value!r}")
         changes[key] = value
     return replace(base, **changes)
 

@@ -11,7 +11,9 @@
     ├── StorageError             the database cannot be opened or written
     │   ├── SchemaError          not a fitarchive archive, corrupt, or newer than the code
     │   └── LockedError          another crawl holds the database's lock
-    └── DiskFullError            the disk filled up; the database is left as it was
+    ├── DiskFullError            the disk filled up; the database is left as it was
+    ├── OutputError              a file the command writes (export -o) cannot be written
+    └── ListenError              a server cannot listen on its host and port (taken, not allowed)
 
 Imports only the standard library.
 """
@@ -26,8 +28,10 @@ __all__ = [
     "DiskFullError",
     "ExtractError",
     "FetchError",
+    "ListenError",
     "LockedError",
     "NotABlogError",
+    "OutputError",
     "RobotsDisallowed",
     "SchemaError",
     "ScraperError",
@@ -104,3 +108,11 @@ class LockedError(StorageError):
 
 class DiskFullError(StorageError):
     """The disk is full; nothing was half-written."""
+
+
+class OutputError(ScraperError):
+    """A file the command writes cannot be written (missing folder, a directory, no permission)."""
+
+
+class ListenError(ScraperError):
+    """A server cannot listen on its host and port: the port is taken or not allowed."""

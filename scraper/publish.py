@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import base64
 import csv
+import errno
 import io
 import json
 import os
+import socket
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -28,12 +30,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, NoReturn
 
-from scraper.errors import UsageError
+from scraper.errors import ListenError, UsageError
 
 __all__ = [
     "ARCHIVE_CONFIG_DIR",
     "IMAGES_MOUNT",
     "SINCE_COLUMNS",
+    "check_port_free",
     "datasette_kwargs",
     "run_datasette",
     "serve_command_args",
@@ -157,6 +160,27 @@ def serve_command_args(
     return argv
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Check that a server can listen on ``host``:``port`` now, as uvicorn would bind it.
+
+    :raises ListenError: the port is taken, not allowed, or the host is not an address here.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ListenError(f"cannot listen on {host}:{port}: {host!r} is not an address here ({exc})") from None
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # uvicorn sets it too
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ListenError(f"port {port} on {host} is already in use; pick another with --port") from None
+            raise ListenError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
+
+
 def run_datasette(
     db_path: Path,
     *,
@@ -168,10 +192,12 @@ def run_datasette(
     """Replace the current process with Datasette serving ``db_path``.
 
     :raises UsageError: as :func:`serve_command_args`.
+    :raises ListenError: as :func:`check_port_free`.
     """
     argv = serve_command_args(
         db_path, port=port, host=host, allow_sql=allow_sql, config_dir=config_dir
     )
+    check_port_free(host, port)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(argv[0], argv)

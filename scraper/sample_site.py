@@ -2,6 +2,8 @@
 
 Used by ``fitarchive demo`` and the tests: a plain threaded HTTP server over
 ``scraper/sample_blog/site``, mapping directory URLs to their ``index.html``.
+The capture's links are absolute (``http://127.0.0.1:8089/...``); when the blog
+is served on another port, text files are served with their links rewritten to it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 __all__ = ["SAMPLE_ROOT", "sample_origin", "serve_sample_blog"]
 
@@ -34,6 +36,24 @@ def _resolve(site: Path, raw_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
+_TEXT_SUFFIXES = (".html", ".xml", ".txt")
+
+
+class _SampleServer(ThreadingHTTPServer):
+    """The server, with the byte replacements that point the capture's links at it."""
+
+    daemon_threads = True
+    rewrites: tuple[tuple[bytes, bytes], ...] = ()
+
+
+def _rewrites(captured: str, served: str) -> tuple[tuple[bytes, bytes], ...]:
+    """Replacements turning the captured host:port into the served one, plain and percent-encoded."""
+    if captured == served:
+        return ()
+    pairs = ((captured, served), (quote(captured, safe=""), quote(served, safe="")))
+    return tuple((old.encode(), new.encode()) for old, new in pairs)
+
+
 class _Handler(BaseHTTPRequestHandler):
     site: Path = SAMPLE_ROOT / "site"
     server_version = "fitarchive-sample/1"
@@ -44,6 +64,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404, "Not Found")
             return
         body = target.read_bytes()
+        assert isinstance(self.server, _SampleServer)
+        if target.suffix in _TEXT_SUFFIXES:
+            for old, new in self.server.rewrites:
+                body = body.replace(old, new)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if target.suffix == ".html":
             kind = "text/html; charset=UTF-8"
@@ -63,13 +87,21 @@ class _Handler(BaseHTTPRequestHandler):
 def serve_sample_blog(port: int | None = None) -> Iterator[str]:
     """Serve the sample blog on 127.0.0.1 and yield its base URL.
 
-    ``port`` defaults to the port of the captured origin, so the absolute
-    links inside the capture resolve to this server.
+    ``port`` defaults to the port of the captured origin, or any free port when
+    that one is taken; the capture's links always point at the port served.
+
+    :raises OSError: when an explicit ``port`` cannot be listened on.
     """
-    if port is None:
-        port = int(urlsplit(sample_origin()).port or 80)
-    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-    server.daemon_threads = True
+    captured = urlsplit(sample_origin())
+    if port is not None:
+        server = _SampleServer(("127.0.0.1", port), _Handler)
+    else:
+        try:
+            server = _SampleServer(("127.0.0.1", int(captured.port or 80)), _Handler)
+        except OSError:  # taken (another demo, a test): any free port, links rewritten
+            server = _SampleServer(("127.0.0.1", 0), _Handler)
+    port = int(server.server_address[1])
+    server.rewrites = _rewrites(captured.netloc, f"127.0.0.1:{port}")
     thread = threading.Thread(target=server.serve_forever, name="sample-blog", daemon=True)
     thread.start()
     try:
