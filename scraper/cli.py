@@ -109,9 +109,10 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     elif verbose >= 2:
         level = logging.DEBUG
     try:
+        from rich.console import Console
         from rich.logging import RichHandler
 
-        handler: logging.Handler = RichHandler(show_path=False, rich_tracebacks=False)
+        handler: logging.Handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
     except ImportError:  # pragma: no cover - rich is a dependency
         handler = logging.StreamHandler()
     debug_libraries = verbose >= 3 and not quiet
