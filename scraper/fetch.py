@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 MAX_REDIRECTS = 5
 CONNECTION_FAILED = "connection failed"
+SEND_MARGIN_S = 0.005
 # httpcore's trace events that say a request's headers went out (HTTP/1.1 and HTTP/2).
 _HEADERS_SENT = frozenset({"http11.send_request_headers.complete", "http2.send_request_headers.complete"})
 HOST_NOT_FOUND = "host not found"
@@ -133,8 +134,13 @@ class HostSlot:
                 in_flight.release()
 
     def mark_sent(self) -> None:
-        """A request's headers just left: the next may not start before the delay from now."""
-        self.next_start = max(self.next_start, time.monotonic() + self.delay_s)
+        """A request's headers just left: the next may not start before the delay from now.
+
+        A few milliseconds are added to a non-zero delay: servers stamp requests
+        with a coarse, cached clock, and their logs must never show a shorter gap.
+        """
+        margin = SEND_MARGIN_S if self.delay_s > 0 else 0.0
+        self.next_start = max(self.next_start, time.monotonic() + self.delay_s + margin)
 
     def hold_off(self, seconds: float, reason: str = "Retry-After") -> None:
         """Keep the host quiet for ``seconds`` from now."""
