@@ -8,6 +8,7 @@ reporting in one place.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import logging
@@ -17,12 +18,15 @@ import re
 import signal
 import sqlite3
 import sys
-from contextlib import ExitStack
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Literal, NoReturn, TypeVar
+from typing import Any, BinaryIO, Callable, Literal, NoReturn, TypeVar
 
 import click
+from sqlite_utils import Database
 
 from scraper import pipeline, publish, store
 from scraper.config import MAX_CONCURRENCY, Settings, SiteConfig, load_config
@@ -313,6 +317,18 @@ def _run_schedule(db_path: Path, sites: list[SiteConfig], *, quiet: bool, as_jso
     return report
 
 
+def _open_archive(db_path: Path) -> Database:
+    """Open the archive read-only; an empty file is not one.
+
+    :raises StorageError: no archive at ``db_path`` (missing, empty, corrupt, foreign).
+    """
+    db = store.open_db(db_path, readonly=True)
+    if not store.applied_migrations(db):
+        db.close()
+        raise StorageError(f"{db_path}: empty file, no archive in it yet (run `fitarchive crawl` or `fitarchive migrate`)")
+    return db
+
+
 def _url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
@@ -337,7 +353,7 @@ def serve(db_path: Path, port: int, host: str, allow_sql: bool) -> None:
 
     Read-only; open http://127.0.0.1:8001/ to browse, search and download CSV.
     """
-    store.open_db(db_path, readonly=True).close()
+    _open_archive(db_path).close()
     _serve(db_path, port, host, allow_sql)
 
 
@@ -346,6 +362,39 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and a.samefile(b)
     except OSError:
         return False
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def _output_file(output: Path) -> Iterator[BinaryIO]:
+    """Open ``output`` for an export that replaces it only once complete: a failed export leaves it as it was.
+
+    A device or pipe (``-o /dev/stdout``) is written directly.
+
+    :raises OutputError: the folder is missing or unwritable, or ``output`` is a directory.
+    """
+    if output.exists() and not output.is_file() and not output.is_dir():
+        with output.open("wb") as handle:
+            yield handle
+        return
+    try:
+        if output.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        fd, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write the export there ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.chmod(partial, 0o666 & ~_umask())
+        os.replace(partial, output)
+    finally:
+        Path(partial).unlink(missing_ok=True)
 
 
 @cli.command()
@@ -358,7 +407,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def export(table: str, db_path: Path, fmt: Literal["csv", "json"], output: Path | None, where: str | None,
            since: str | None) -> None:
     """Stream a table or view as CSV or JSON, e.g. ``fitarchive export comment_threads -o threads.csv``."""
-    store.open_db(db_path, readonly=True).close()
+    _open_archive(db_path).close()
     try:
         if output is None:
             publish.stream_export(db_path, table, fmt, sys.stdout.buffer, where=where, since=since)
@@ -366,11 +415,7 @@ def export(table: str, db_path: Path, fmt: Literal["csv", "json"], output: Path 
             return
         if any(_same_file(output, Path(f"{db_path}{suffix}")) for suffix in ("", "-wal", "-shm")):
             raise UsageError(f"-o {output}: that is the archive itself; write the export to another file")
-        try:
-            handle = output.open("wb")
-        except OSError as exc:
-            raise OutputError(f"{output}: cannot write the export there ({exc.strerror})") from None
-        with handle:
+        with _output_file(output) as handle:
             publish.stream_export(db_path, table, fmt, handle, where=where, since=since)
     except sqlite3.Error as exc:
         raise UsageError(f"export of {table} failed: {exc}") from None
@@ -380,7 +425,7 @@ def export(table: str, db_path: Path, fmt: Literal["csv", "json"], output: Path 
 @db_option
 def stats(db_path: Path) -> None:
     """Show what the archive holds, e.g. ``fitarchive stats --db archive/fitness.db``."""
-    db = store.open_db(db_path, readonly=True)
+    db = _open_archive(db_path)
     width = len("deleted comments")
     for table in ("sites", "authors", "posts", "post_versions", "comments", "images", "post_images", "terms",
                   "crawl_runs", "fetches", "pages"):
@@ -402,7 +447,7 @@ def reextract(db_path: Path) -> None:
     already crawled, e.g. ``fitarchive reextract --db archive/fitness.db``.
     """
     _setup_logging(0, False)
-    store.open_db(db_path, readonly=True).close()
+    _open_archive(db_path).close()
     counts = pipeline.reextract(db_path)
     click.echo(f"{db_path}: re-extracted - {counts.summary()}")
 
@@ -417,7 +462,7 @@ def migrate(db_path: Path) -> None:
     existed = db_path.is_file() and db_path.stat().st_size > 0
     before: list[str] = []
     if existed:
-        db = store.open_db(db_path, readonly=True)
+        db = _open_archive(db_path)
         before = store.applied_migrations(db)
         db.close()
     db = store.open_db(db_path)

@@ -627,3 +627,24 @@ def test_every_command_takes_debug_once_and_reports_errors_in_one_place() -> Non
         assert command.params[-1] is debug[0], name  # listed last in --help, as before
         help_text = CliRunner().invoke(cli, [name, "--help"]).stdout
         assert "--debug" in help_text, name
+
+
+def test_failed_export_leaves_the_output_file_as_it_was(archive: Path, tmp_path: Path) -> None:
+    output = tmp_path / "posts.csv"
+    output.write_text("yesterday's export\n")
+    done = fitarchive("export", "postz", "--db", str(archive), "-o", str(output))
+    assert_one_line_error(done, 2, "no table or view named 'postz'")
+    assert output.read_text() == "yesterday's export\n"
+    assert not [path for path in tmp_path.iterdir() if path.suffix == ".part"]  # no partial file left
+    ok = CliRunner().invoke(cli, ["export", "posts", "--db", str(archive), "-o", str(output)])
+    assert ok.exit_code == 0, ok.stderr
+    assert output.read_text().startswith("id,") and oct(output.stat().st_mode & 0o777) != "0o600"
+
+
+@pytest.mark.parametrize("command", ["stats", "export", "serve", "reextract"])
+def test_empty_file_is_not_an_archive(tmp_path: Path, command: str, no_exec: list[tuple[Path, int]]) -> None:
+    db = tmp_path / "empty.db"
+    db.touch()
+    args = ("export", "posts") if command == "export" else (command,)
+    assert_one_line_error(fitarchive(*args, "--db", str(db)), 1, str(db), "no archive in it yet")
+    assert db.read_bytes() == b"" and no_exec == []
