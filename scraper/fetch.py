@@ -199,7 +199,7 @@ class Downloader:
         self.robots: dict[str, Protego | None] = {}
         self.robots_locks: dict[str, asyncio.Lock] = {}
         self.private_hosts: dict[str, bool] = {}
-        self.unreachable: set[str] = set()
+        self.unreachable: dict[str, str] = {}  # host -> why robots.txt got no answer
         self.requests_made = 0
         self.bytes_received = 0
 
@@ -293,7 +293,7 @@ class Fetcher:
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
             fetched = await self._fetch_paced(robots_url, max_bytes=512 * 1024)
             if fetched.status == 0 and fetched.error and not fetched.robots_disallowed:
-                self.downloader.unreachable.add(host)
+                self.downloader.unreachable[host] = fetched.error
             parser = None
             if fetched.error is None and fetched.status == 200:
                 parser = Protego.parse(fetched.content.decode("utf-8", "replace"))
@@ -306,9 +306,9 @@ class Fetcher:
             known[host] = parser
             return parser
 
-    def seems_unreachable(self, url: str) -> bool:
-        """True when fetching robots.txt of ``url``'s host got no answer at all."""
-        return host_key(url) in self.downloader.unreachable
+    def seems_unreachable(self, url: str) -> str | None:
+        """Why fetching robots.txt of ``url``'s host got no answer at all ("host not found", ...), or None."""
+        return self.downloader.unreachable.get(host_key(url))
 
     async def allowed(self, url: str) -> bool:
         """True when robots.txt lets our user agent fetch ``url``."""

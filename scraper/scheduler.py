@@ -207,8 +207,9 @@ async def _open(blog: Blog) -> None:
     """
     if not await blog.fetcher.allowed(blog.seed_url):
         raise RobotsDisallowed(f"{blog.seed_url}: robots.txt disallows crawling this site", url=blog.seed_url)
-    if blog.fetcher.seems_unreachable(blog.seed_url):
-        raise UnreachableError(f"{blog.seed_url}: cannot reach the site (no answer)", url=blog.seed_url)
+    unreachable = blog.fetcher.seems_unreachable(blog.seed_url)
+    if unreachable:
+        raise UnreachableError(f"{blog.seed_url}: cannot reach the site ({unreachable})", url=blog.seed_url)
     site_id = store.stable_id(blog.base_url)
     known_platform = await blog.query(store.known_platform, site_id)
     blog.site_id = site_id  # for the sources' state look-ups; the row exists once saved below

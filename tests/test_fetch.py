@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
 import time
 
 import httpx
@@ -183,3 +184,32 @@ def test_fetcher_reuses_pooled_connections_through_the_probing_transport() -> No
 
     with serve_sample_blog() as url:
         assert asyncio.run(fetch_twice(url)) == [200, 200, 200]
+
+
+def test_a_name_that_does_not_resolve_reads_host_not_found_and_is_not_retried() -> None:
+    from scraper.fetch import CONNECTION_FAILED, HOST_NOT_FOUND, _connect_error
+
+    def failing(cause: BaseException) -> httpx.ConnectError:
+        try:
+            raise httpx.ConnectError("connect failed") from cause
+        except httpx.ConnectError as exc:
+            return exc
+
+    assert _connect_error(failing(socket.gaierror(-2, "Name or service not known"))) == HOST_NOT_FOUND
+    assert _connect_error(httpx.ConnectError("[Errno -2] Name or service not known")) == HOST_NOT_FOUND
+    assert _connect_error(failing(ConnectionRefusedError(111, "Connection refused"))) == CONNECTION_FAILED
+
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+    async def fetch() -> str | None:
+        async with Fetcher(Settings(delay_s=0, retries=3, obey_robots=False),
+                           transport=httpx.MockTransport(handler)) as fetcher:
+            return (await fetcher.fetch("http://blog.test/")).error
+
+    assert asyncio.run(fetch()) == HOST_NOT_FOUND
+    assert calls == 1  # a missing name is not worth another attempt
