@@ -12,12 +12,21 @@ Imports writer, fetch, extract, discover, store and the leaves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from typing import Protocol
 
 from scraper.records import Comment, Post
 from scraper.sources import blogger, html, wordpress_rest
-from scraper.sources._blog import Blog, Event, ParserHolder, SiteFailing, first_failure, run_together, url_wanted
+from scraper.sources._blog import (
+    Blog,
+    Event,
+    ParserHolder,
+    SiteFailing,
+    StoredPages,
+    first_failure,
+    run_together,
+    url_wanted,
+)
 
 __all__ = [
     "Blog",
@@ -32,7 +41,6 @@ __all__ = [
     "url_wanted",
 ]
 
-StoredPages = Callable[[str], Iterable[tuple[str, bytes, str]]]
 
 
 class Source(Protocol):

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -29,12 +29,14 @@ from scraper.records import Comment, Fetched, ImageFile, Post
 from scraper.urls import host_key
 from scraper.writer import ArchiveWriter
 
-__all__ = ["Blog", "Event", "ParserHolder", "SiteFailing", "first_failure", "run_together", "url_wanted"]
+__all__ = ["Blog", "Event", "ParserHolder", "SiteFailing", "StoredPages", "first_failure", "run_together", "url_wanted"]
 
 log = logging.getLogger(__name__)
 
 Event = Callable[[str, dict[str, Any]], None]
 T = TypeVar("T")
+# What a source's ``replay`` reads: the stored raw pages of one kind, as (url, bytes, content type).
+StoredPages = Callable[[str], Iterable[tuple[str, bytes, str]]]
 
 # A blog whose server fails this many requests in a row (after retries) is given up for this run.
 MAX_FAILURES_IN_A_ROW = 25

@@ -9,7 +9,7 @@ later runs while the post and its comment count are unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from scraper import store
@@ -17,7 +17,7 @@ from scraper.discover import blogger_comments_feed_url, blogger_posts_feed_url
 from scraper.extract import extract_generic
 from scraper.extract.blogger import parse_blogger_comments, parse_blogger_posts, with_depths
 from scraper.records import Comment, Post
-from scraper.sources._blog import Blog
+from scraper.sources._blog import Blog, StoredPages
 
 __all__ = ["BloggerFeeds", "assemble_post", "replay"]
 
@@ -25,7 +25,6 @@ BLOGGER_POSTS_PER_PAGE = 150  # Blogger serves at most 500 entries per feed page
 BLOGGER_COMMENTS_PER_PAGE = 500
 MAX_BLOGGER_FEED_PAGES = 2000
 
-StoredPages = Callable[[str], Iterable[tuple[str, bytes, str]]]
 
 
 class BloggerFeeds:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -32,7 +32,7 @@ from scraper.errors import ExtractError, NotABlogError, ScraperError
 from scraper.extract import extract_comment_page, extract_post_page, join_post_parts
 from scraper.fetch import check_reachable
 from scraper.records import Comment, CommentPage, Fetched, PageRef, Post
-from scraper.sources._blog import Blog, run_together, url_wanted
+from scraper.sources._blog import Blog, StoredPages, run_together, url_wanted
 from scraper.sources._recheck import parse_iso, thread_due
 from scraper.urls import canonical_url, same_site, strip_comment_page
 
@@ -46,7 +46,6 @@ MAX_LISTING_PAGES = 300
 MAX_COMMENT_FEED_PAGES = 20
 MAX_POST_PARTS = 200
 
-StoredPages = Callable[[str], Iterable[tuple[str, bytes, str]]]
 
 
 class HtmlPages:

@@ -23,7 +23,7 @@ from scraper.errors import ExtractError
 from scraper.extract import extract_rest_comments, extract_rest_posts
 from scraper.records import Comment, Fetched, Post
 from scraper.sources import html
-from scraper.sources._blog import Blog
+from scraper.sources._blog import Blog, StoredPages
 from scraper.sources._recheck import thread_due
 from scraper.urls import canonical_url
 
@@ -37,7 +37,6 @@ STATE_API_ROOT = "rest_api_root"
 # enough to cover any UTC offset.
 COMMENT_CLOCK_MARGIN = timedelta(hours=26)
 
-StoredPages = Callable[[str], Iterable[tuple[str, bytes, str]]]
 
 
 class WordPressRest:
