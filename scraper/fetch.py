@@ -100,7 +100,6 @@ class HostSlot:
     next_start: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     waiting_for: str = "delay"  # "delay", "Crawl-delay" or "Retry-After"
-    requests: int = 0
 
     def __post_init__(self) -> None:
         self.semaphore = asyncio.Semaphore(self.concurrency)
@@ -127,7 +126,6 @@ class HostSlot:
                         break
                     in_flight.release()
                 self.next_start = time.monotonic() + self.delay_s
-                self.requests += 1
             try:
                 yield
             finally:
@@ -141,6 +139,11 @@ class HostSlot:
         """
         margin = SEND_MARGIN_S if self.delay_s > 0 else 0.0
         self.next_start = max(self.next_start, time.monotonic() + self.delay_s + margin)
+
+    async def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook for this host's requests: ``mark_sent`` once the headers are out."""
+        if event in _HEADERS_SENT:
+            self.mark_sent()
 
     def hold_off(self, seconds: float, reason: str = "Retry-After") -> None:
         """Keep the host quiet for ``seconds`` from now."""
@@ -444,10 +447,6 @@ class Fetcher:
         self, url: str, original: str, etag: str | None, last_modified: str | None, max_bytes: int | None,
         slot: HostSlot,
     ) -> tuple[Fetched, str | None]:
-        async def trace(event: str, info: dict[str, Any]) -> None:
-            if event in _HEADERS_SENT:
-                slot.mark_sent()
-
         headers = dict(self._headers)
         if etag:
             headers["If-None-Match"] = etag
@@ -461,7 +460,7 @@ class Fetcher:
         try:
             async with asyncio.timeout(self.settings.timeout_s * 2):
                 async with downloader.client.stream("GET", url, headers=headers, timeout=self.settings.timeout_s,
-                                                    extensions={"trace": trace}) as response:
+                                                    extensions={"trace": slot.trace}) as response:
                     location = response.headers.get("location") if response.is_redirect else None
                     chunks = []
                     size = 0

@@ -27,6 +27,7 @@ from scraper.errors import DiskFullError, LockedError, SchemaError, StorageError
 from scraper.records import Comment, Fetched, ImageFile, Post, Term
 
 __all__ = [
+    "live_comment_count",
     "site_post_count",
     "stored_pages",
     "site_has_posts",
@@ -1022,6 +1023,14 @@ def live_comment_ids(db: Database, site_id: int, comment_type: str = "comment") 
         "where p.site_id = ? and c.deleted_at is null and c.comment_type = ?", [site_id, comment_type]):
         ids.setdefault(str(post_remote), set()).add(str(comment_remote))
     return ids
+
+
+def live_comment_count(db: Database, site_id: int, comment_type: str = "comment") -> int:
+    """How many of the site's comments of ``comment_type`` are not marked deleted."""
+    return int(db.execute(
+        "select count(*) from comments c join posts p on p.id = c.post_id "
+        "where p.site_id = ? and c.deleted_at is null and c.comment_type = ?", [site_id, comment_type]
+    ).fetchone()[0])
 
 
 def comment_remote_ids(db: Database, site_id: int) -> set[str]:

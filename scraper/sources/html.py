@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
+from typing import Any
 
 from scraper import store
 from scraper.discover import (
@@ -66,8 +67,9 @@ class HtmlPages:
         if not refs:
             raise NotABlogError(f"{blog.seed_url}: no posts found (no sitemap, feed or post links)")
         wanted = [ref for ref in refs if url_wanted(ref.url, blog.settings)]
-        due = await _due(blog, wanted)
-        flagged = await _flagged_by_feeds(blog)
+        stored = {row["url"]: row for row in await blog.query(store.post_check_rows, blog.site_id)}
+        due = _due(blog, wanted, stored)
+        flagged = await _flagged_by_feeds(blog, stored)
         due_urls = {ref.url for ref in due}
         due += [ref for ref in wanted if ref.url in flagged and ref.url not in due_urls]
         if blog.settings.max_posts is not None:
@@ -184,13 +186,15 @@ async def _walk_listings(blog: Blog, home: Fetched, frontier: Frontier) -> None:
                     listing_queue.append(fetched)
 
 
-async def _due(blog: Blog, refs: list[PageRef]) -> list[PageRef]:
-    """Which discovered post URLs to fetch this run (new, changed or due a comment check)."""
+def _due(blog: Blog, refs: list[PageRef], stored: dict[str, dict[str, Any]]) -> list[PageRef]:
+    """Which discovered post URLs to fetch this run (new, changed or due a comment check).
+
+    ``stored`` holds ``store.post_check_rows`` by URL.
+    """
     now = datetime.now(timezone.utc)
-    known = {row["url"]: row for row in await blog.query(store.post_check_rows, blog.site_id)}
     due = []
     for ref in refs:
-        row = known.get(ref.url)
+        row = stored.get(ref.url)
         if row is None or blog.settings.recheck_all:
             due.append(ref)
             continue
@@ -203,14 +207,14 @@ async def _due(blog: Blog, refs: list[PageRef]) -> list[PageRef]:
     return due
 
 
-async def _flagged_by_feeds(blog: Blog) -> set[str]:
+async def _flagged_by_feeds(blog: Blog, stored: dict[str, dict[str, Any]]) -> set[str]:
     """Post URLs whose comments changed since the last run, by the site's feeds.
 
     The post feed states each recent post's comment count; the comment feed
     lists the newest comments, paged back until a known one shows up. Both
-    are fetched with conditional GETs. Empty on a first run.
+    are fetched with conditional GETs. Empty on a first run. ``stored`` holds
+    ``store.post_check_rows`` by URL.
     """
-    stored = {row["url"]: row for row in await blog.query(store.post_check_rows, blog.site_id)}
     if not stored or blog.settings.recheck_all:
         return set()
     flagged: set[str] = set()

@@ -216,8 +216,7 @@ async def _comment_total_matches(blog: Blog, api_root: str) -> bool:
     total = fetched.header("x-wp-total")
     if not isinstance(data, list) or total is None or not total.isdigit():
         return True
-    ours = await blog.query(store.live_comment_ids, blog.site_id)
-    return int(total) == sum(len(ids) for ids in ours.values())
+    return int(total) == await blog.query(store.live_comment_count, blog.site_id)
 
 
 async def _posts_with_changed_comment_sets(blog: Blog, api_root: str) -> set[str]:
