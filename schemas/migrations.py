@@ -21,7 +21,8 @@ SQL_DIR = Path(__file__).parent
 
 migrations = Migrations(MIGRATION_SET_NAME)
 
-#: Full-text search: table -> columns indexed.
+#: Full-text search as step 0006 set it up (table -> columns); 0010_search.sql replaces
+#: both indexes (stemming, categories and tags).
 FTS_CONFIG: dict[str, list[str]] = {
     "posts": ["title", "body_text"],
     "comments": ["author_name", "body_text"],

@@ -186,7 +186,8 @@ def test_incomplete_comment_list_deletes_nothing(db: Database) -> None:
 def test_fts_finds_post_and_comment(db: Database) -> None:
     site = store.save_site(db, base_url=BASE, name="Blog", platform="wordpress")
     store.save_post(db, site_id=site, site_base_url=BASE, post=make_post(), comments=thread())
-    assert [r["title"] for r in db["posts"].search("curls")] == ["Back Day"]
+    posts = "select title from posts_fts where posts_fts match ?"
+    assert [r[0] for r in db.execute(posts, ["curls"])] == ["Back Day"]
     assert [r["author_name"] for r in db["comments"].search("deep")] == ["Di"]
 
 
