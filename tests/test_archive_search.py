@@ -1,0 +1,306 @@
+"""Search as people type it, at ``/search`` and in table ``?_search=``.
+
+Real SQLite files built with the real migrations (one also built at migration 0009 and
+then upgraded), Datasette in-process with the ``fitarchive serve`` configuration, and one
+real ``datasette serve`` process for the malformed queries.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+from datasette.app import Datasette
+
+from schemas import migrations
+from scraper.publish import datasette_kwargs, serve_command_args
+
+MALFORMED = ['"unbalanced', "AND", "*", "-", "(", "OR", "NOT", '""', ")(", "-squat", "title:"]
+
+SITE = {"id": 1, "base_url": "https://lift.example/", "name": "Lift", "platform": "wordpress"}
+#: id -> (title, body_text); the ranking tests rely on which field says "squat"
+POSTS = {
+    10: ("Squat day", "We train legs with heavy work."),
+    11: ("Leg day", "Five sets of squats, then lunges."),
+    12: ("Rest day", "An easy walk and some stretching."),
+    13: ("Pull day", "Swings with a kettlebell, then rows."),
+    14: ("Core day", "Plank progressions and carries."),
+    15: ("Hinge day", "Heavy pulls from the floor."),
+}
+#: post id -> [(kind, name)]
+TERMS = {12: [("category", "Squatting")], 15: [("tag", "Deadlift")]}
+#: id -> (post_id, body_text)
+COMMENTS = {
+    100: (13, "My squat stalled at 100 kg."),
+    101: (13, "Kettlebells are great for conditioning."),
+    102: (13, "The front squat is hard on the wrists."),
+    103: (14, "Do you plank every day?"),
+}
+
+
+def _fill(db: sqlite_utils.Database) -> None:
+    db["sites"].insert(SITE)
+    db["posts"].insert_all(
+        {"id": pid, "site_id": 1, "url": f"https://lift.example/p/{pid}/", "title": title,
+         "body_html": f"<p>{body}</p>", "body_text": body,
+         "published_at": f"2024-01-{pid:02d}T06:00:00+00:00"}
+        for pid, (title, body) in POSTS.items()
+    )
+    for post_id, terms in TERMS.items():
+        for kind, name in terms:
+            term_id = hash((kind, name)) & 0xFFFFFF
+            db["terms"].insert({"id": term_id, "site_id": 1, "kind": kind, "name": name,
+                                "slug": name.lower()})
+            db["post_terms"].insert({"post_id": post_id, "term_id": term_id})
+    db["comments"].insert_all(
+        {"id": cid, "post_id": post_id, "remote_id": str(cid), "depth": 1,
+         "path": f"{cid:010d}", "author_name": f"Lifter {cid}", "body_text": body,
+         "body_html": f"<p>{body}</p>"}
+        for cid, (post_id, body) in COMMENTS.items()
+    )
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("search") / "fitness.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db)
+    _fill(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def ds(db_path: Path) -> Datasette:
+    return Datasette(**datasette_kwargs(db_path))
+
+
+def _plugin() -> Any:
+    path = Path(__file__).resolve().parent.parent / "archive" / "plugins" / "search_language.py"
+    spec = importlib.util.spec_from_file_location("archive_plugin_search_language", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+async def _page_ids(ds: Datasette, q: str) -> tuple[list[int], list[int]]:
+    """Post ids and comment ids on ``/search?q=``, in page order."""
+    response = await ds.client.get("/search", params={"q": q})
+    assert response.status_code == 200
+    posts = [int(i) for i in re.findall(r'class="result-title" href="/post/(\d+)"', response.text)]
+    comments = [int(i) for i in re.findall(r'href="/post/\d+#comment-(\d+)"', response.text)]
+    return posts, comments
+
+
+async def _table_ids(ds: Datasette, table: str, q: str) -> list[int]:
+    response = await ds.client.get(f"/fitness/{table}.json", params={"_search": q, "_shape": "objects"})
+    assert response.status_code == 200, response.text
+    return sorted(row["id"] for row in response.json()["rows"])
+
+
+# --- the query language -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "fts"),
+    [
+        ("squat", '"squat"'),
+        ("back squat", '"back" AND "squat"'),
+        ("kettle*", '"kettle"*'),
+        ('"front squat"', '"front squat"'),
+        ("deadlift OR plank", '("deadlift") OR ("plank")'),
+        ("squat -lunges", '("squat") NOT ("lunges")'),
+        ("squat NOT lunges", '("squat") NOT ("lunges")'),
+        ("pull-up", '"pull up"'),
+        ('say "hi', '"say" AND "hi"'),
+        ("a:b OR", '"a b"'),
+    ],
+)
+def test_typed_queries_become_fts5_expressions(typed: str, fts: str):
+    assert _plugin().parse_query(typed).fts == fts
+
+
+@pytest.mark.parametrize("typed", MALFORMED)
+def test_malformed_queries_become_a_note_or_a_safe_expression(typed: str, db_path: Path):
+    parsed = _plugin().parse_query(typed)
+    assert parsed.fts or parsed.notes
+    with sqlite3.connect(db_path) as conn:
+        if parsed.fts:  # whatever comes out is valid FTS5
+            conn.execute("select count(*) from posts_fts where posts_fts match ?", [parsed.fts])
+
+
+# --- /search ------------------------------------------------------------------------
+
+
+async def test_stems_match_other_forms_of_a_word(ds: Datasette):
+    squat = await _page_ids(ds, "squat")
+    squats = await _page_ids(ds, "squats")
+    assert squat == squats
+    assert {10, 11, 12} == set(squat[0])
+    assert {100, 102} == set(squat[1])
+
+
+async def test_titles_rank_before_terms_before_bodies_and_posts_before_comments(ds: Datasette):
+    response = await ds.client.get("/search", params={"q": "squat"})
+    html = response.text
+    assert (await _page_ids(ds, "squat"))[0] == [10, 12, 11]
+    assert html.index('id="post-results"') < html.index('id="comment-results"')
+
+
+async def test_prefix_or_phrase_and_exclusion(ds: Datasette):
+    assert await _page_ids(ds, "kettle*") == ([13], [101])
+    posts, comments = await _page_ids(ds, "deadlift OR plank")
+    assert set(posts) == {14, 15} and comments == [103]
+    assert await _page_ids(ds, '"front squat"') == ([], [102])
+    posts, comments = await _page_ids(ds, "squat -lunges -stalled")
+    assert set(posts) == {10, 12} and comments == [102]
+
+
+async def test_categories_and_tags_are_searched(ds: Datasette):
+    assert (await _page_ids(ds, "deadlift"))[0] == [15]
+    assert 12 in (await _page_ids(ds, "squatting"))[0]
+
+
+async def test_snippets_highlight_the_matched_words(ds: Datasette):
+    html = (await ds.client.get("/search", params={"q": "lunge"})).text
+    assert "Five sets of squats, then <mark>lunges</mark>." in html
+    html = (await ds.client.get("/search", params={"q": "kettle*"})).text
+    assert "<mark>Kettlebells</mark> are great" in html
+
+
+@pytest.mark.parametrize("typed", MALFORMED)
+async def test_malformed_queries_get_a_friendly_page(ds: Datasette, typed: str):
+    response = await ds.client.get("/search", params={"q": typed})
+    assert response.status_code == 200
+    assert 'class="search-note"' in response.text or 'id="post-results"' in response.text
+
+
+async def test_a_query_without_words_says_so(ds: Datasette):
+    html = (await ds.client.get("/search", params={"q": "("})).text
+    assert "Type a word to search for" in html
+    html = (await ds.client.get("/search", params={"q": "-squat"})).text
+    assert "-word only leaves matches out" in html
+
+
+# --- table search -------------------------------------------------------------------
+
+
+async def test_table_search_speaks_the_same_language(ds: Datasette):
+    assert await _table_ids(ds, "posts", "squats") == [10, 11, 12]
+    assert await _table_ids(ds, "posts", "deadlift OR plank") == [14, 15]
+    assert await _table_ids(ds, "posts", "kettle*") == [13]
+    assert await _table_ids(ds, "posts", "squat -lunges") == [10, 12]
+    assert await _table_ids(ds, "comments", '"front squat"') == [102]
+    assert await _table_ids(ds, "comments", "squat") == [100, 102]
+
+
+async def test_table_search_box_keeps_what_was_typed(ds: Datasette):
+    html = (await ds.client.get("/fitness/posts", params={"_search": "deadlift OR plank"})).text
+    assert 'value="deadlift OR plank"' in html
+    assert "2 rows" in html
+    html = (await ds.client.get("/fitness/posts", params={"_search": "crème brûlée"})).text
+    assert 'value="crème brûlée"' in html
+
+
+@pytest.mark.parametrize("typed", MALFORMED)
+async def test_malformed_table_search_is_a_page_not_an_error(ds: Datasette, typed: str):
+    for path in ("/fitness/posts", "/fitness/comments.json"):
+        response = await ds.client.get(path, params={"_search": typed})
+        assert response.status_code == 200, (path, typed, response.text[:300])
+
+
+async def test_table_search_without_words_explains_itself(ds: Datasette):
+    html = (await ds.client.get("/fitness/posts", params={"_search": "*"})).text
+    assert "0 rows" in html and "Type a word to search for" in html
+
+
+# --- index upkeep and migration -----------------------------------------------------
+
+
+def test_index_follows_edits_terms_and_new_comments(tmp_path: Path):
+    db = sqlite_utils.Database(tmp_path / "fitness.db")
+    migrations.apply(db)
+    _fill(db)
+
+    def posts(q: str) -> list[int]:
+        sql = "select rowid from posts_fts where posts_fts match ? order by rowid"
+        return [r[0] for r in db.execute(sql, [q])]
+
+    db["posts"].update(14, {"title": "Front squat day"})
+    assert 14 in posts("squat")
+    db["posts"].update(14, {"comment_count": 3})  # bookkeeping leaves the index alone
+    assert 14 in posts("squat")
+    db.execute("delete from post_terms where post_id = 15")
+    assert posts("deadlift") == []
+    db.execute("update terms set name = 'Hip hinge' where name = 'Squatting'")
+    assert posts("hinge") == [12, 15]
+    db["comments"].insert({"id": 104, "post_id": 10, "remote_id": "104", "path": "0000000104",
+                           "body_text": "Zercher squats next week"})
+    assert [r[0] for r in db.execute(
+        "select rowid from comments_fts where comments_fts match 'zercher'")] == [104]
+    db["comments"].delete(104)
+    assert db.execute("select count(*) from comments_fts where comments_fts match 'zercher'"
+                      ).fetchone()[0] == 0
+
+
+async def test_an_archive_built_at_0009_is_migrated_and_searchable(tmp_path: Path):
+    path = tmp_path / "fitness.db"
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before="0010_search")
+    _fill(old)
+    old_match = "select count(*) from posts_fts where posts_fts match 'squat'"
+    assert old.execute(old_match).fetchone()[0] == 1  # no stemming before
+    old.close()
+
+    db = sqlite_utils.Database(path)
+    migrations.apply(db)
+    assert "0010_search" in {r["name"] for r in db["_sqlite_migrations"].rows}
+    db.close()
+    ds = Datasette(**datasette_kwargs(path))
+    assert set((await _page_ids(ds, "squats"))[0]) == {10, 11, 12}
+    assert (await _page_ids(ds, "deadlift"))[0] == [15]
+    assert set((await _page_ids(ds, "squat"))[1]) == {100, 102}
+
+
+# --- a real datasette process -------------------------------------------------------
+
+
+def test_a_served_archive_answers_every_malformed_query(db_path: Path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(serve_command_args(db_path, port=port),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        for typed in [*MALFORMED, "squats"]:
+            quoted = urllib.parse.quote(typed)
+            for path in (f"/search?q={quoted}", f"/fitness/posts?_search={quoted}",
+                         f"/fitness/comments.csv?_search={quoted}"):
+                with urllib.request.urlopen(base + path, timeout=30) as response:
+                    assert response.status == 200, path
+        with urllib.request.urlopen(base + "/fitness/posts.json?_search=squats&_shape=array",
+                                    timeout=30) as response:
+            assert sorted(row["id"] for row in json.load(response)) == [10, 11, 12]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
