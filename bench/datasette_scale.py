@@ -176,14 +176,14 @@ def _comment_count(path: Path) -> int:
 class Datasette:
     """A real datasette process on a free loopback port."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, config_dir: Path | None = None) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.name = db.stem  # Datasette names a database after its file
         self.process = subprocess.Popen(
-            serve_command_args(db, port=self.port),
+            serve_command_args(db, port=self.port, config_dir=config_dir),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60

@@ -27,23 +27,31 @@ _COMMENT_TAGS = {"a", "p", "br", "b", "strong", "i", "em", "blockquote", "q", "c
                  "ul", "ol", "li", "del", "s", "sub", "sup", "span"}
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_HTTP = re.compile(r"[\x00-\x20]*https?:", re.IGNORECASE)
+#: an href urljoin would return unchanged: http(s), no dot segments, nothing to trim
+_ABSOLUTE = re.compile(r"https?://[^\s/?#]+(?:/(?!\.\.?(?:[/?#]|$))[^\s/?#]*)*(?:[?#]\S*)?$")
 
 
 def _http_url(url: str | None) -> str | None:
     """Return ``url`` if it is an absolute http(s) URL, else None."""
-    if url and urlsplit(url).scheme in ("http", "https"):
+    if url and _HTTP.match(url) and urlsplit(url).scheme in ("http", "https"):
         return url
     return None
 
 
-def _clean(fragment: str | None, *, base_url: str, tags: set[str]) -> str:
+def _cleaner(*, base_url: str, tags: set[str]) -> nh3.Cleaner:
+    """A sanitizer for one post's fragments: links are made absolute against the post.
+
+    Built once per page and reused for every comment (building one costs more than
+    cleaning a short comment).
+    """
+
     def absolute(tag: str, attribute: str, value: str) -> str | None:
-        if attribute == "href":
+        if attribute == "href" and not _ABSOLUTE.match(value):
             return urljoin(base_url, value)
         return value
 
-    return nh3.clean(
-        fragment or "",
+    return nh3.Cleaner(
         tags=tags,
         clean_content_tags={"script", "style", "figcaption", "iframe", "object", "svg"},
         attributes={t: a for t, a in _ATTRIBUTES.items() if t in tags},
@@ -51,6 +59,10 @@ def _clean(fragment: str | None, *, base_url: str, tags: set[str]) -> str:
         url_schemes=_SCHEMES,
         link_rel="nofollow noopener noreferrer",
     )
+
+
+def _clean(fragment: str | None, *, base_url: str, tags: set[str]) -> str:
+    return _cleaner(base_url=base_url, tags=tags).clean(fragment or "")
 
 
 def _norm(text: str | None) -> str | None:
@@ -145,11 +157,10 @@ async def post_page(datasette: Any, request: Any) -> Response:
         images.append(image)
     rows = await db.execute(COMMENTS_SQL, {"id": post_id, "limit": MAX_COMMENTS + 1})
     comments = []
+    cleaner = _cleaner(base_url=post["url"], tags=_COMMENT_TAGS)
     for row in rows.rows[:MAX_COMMENTS]:
         comment = dict(row)
-        comment["body"] = Markup(
-            _clean(comment["body_html"], base_url=post["url"], tags=_COMMENT_TAGS)
-        )
+        comment["body"] = Markup(cleaner.clean(comment["body_html"] or ""))
         comment["author_link"] = _http_url(comment["author_url"])
         comment["source_link"] = _http_url(comment["permalink"])
         comments.append(comment)

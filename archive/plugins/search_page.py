@@ -21,8 +21,8 @@ from markupsafe import Markup, escape
 LIMIT = 50
 #: matches of one source ranked per query (bm25 over the first RANKED in index order)
 RANKED = 1000
-#: matches counted per source; more are shown as "10,000+"
-COUNTED = 10_000
+#: matches counted per source; more are shown as "100,000+"
+COUNTED = 100_000
 _OPEN, _CLOSE = "\x02", "\x03"
 
 class Source(NamedTuple):

@@ -3,7 +3,9 @@
 The query goes through ``search_match``/``search_notes`` (``search_language.py``) and
 matches the table's ``fts_table`` from metadata, so ``/fitness/posts?_search=deadlift
 OR plank`` finds what ``/search`` finds. A query with nothing to search for shows no
-rows and says why, instead of an error page. Imports only datasette and the standard
+rows and says why, instead of an error page. A query with few matches looks each up; one
+with more than :data:`DENSE` walks the table in page order and asks the index about each
+row, so the first page of a common word comes as fast as a rare one's. Imports only datasette and the standard
 library.
 """
 
@@ -15,7 +17,10 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 TABLE_SEARCH_ARG = "_q"
+#: more matches than this make a search "dense" (same value in table_search_arg.py)
+DENSE = 20_000
 PARSE_SQL = "select search_match(:q), search_notes(:q)"
+COUNT_SQL = 'select count(*) from (select 1 from "{fts}" where "{fts}" match :q limit :cap)'
 
 
 @hookimpl
@@ -35,12 +40,18 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         notes = " ".join(notes.splitlines())
         if not fts:
             return FilterArguments(["0"], {}, [f"search “{typed}”: {notes}"], context)
-        pk = metadata.get("fts_pk", "rowid")
-        clause = (
-            f'"{pk}" in (select rowid from "{fts_table}" '
-            f'where "{fts_table}" match :archive_search)'
-        )
-        description = f"search matches “{typed}”" + (f" ({notes})" if notes else "")
+        pk, quoted = metadata.get("fts_pk", "rowid"), fts_table.replace('"', '""')
+        count_sql = COUNT_SQL.format(fts=quoted)
+        count = (await db.execute(count_sql, {"q": fts, "cap": DENSE + 1})).single_value()
+        description = f"search matches “{typed}”"
+        if count > DENSE:  # many matches: walk the table in page order, probe the index
+            count = (await db.execute(count_sql, {"q": fts, "cap": -1})).single_value()
+            description += f" ({count:,} matches)"
+            clause = (f'exists (select 1 from "{quoted}" where "{quoted}" match '
+                      f':archive_search and rowid = "{pk}")')
+        else:  # few matches: look each one up
+            clause = f'"{pk}" in (select rowid from "{quoted}" where "{quoted}" match :archive_search)'
+        description += f" ({notes})" if notes else ""
         return FilterArguments([clause], {"archive_search": fts}, [description], context)
 
     return inner
