@@ -8,17 +8,20 @@
 --   posts_fts     rowid = posts.id     title, body_text, terms (category and tag names)
 --   comments_fts  rowid = comments.id  author_name, body_text (external content: comments)
 --
--- Adding a source (for example text read from routine images) takes one migration and
--- one line of Python:
---   1. CREATE VIRTUAL TABLE <kind>_fts USING fts5(<columns>, tokenize='porter unicode61
---      remove_diacritics 2') with the rowid of the row the result links to;
---   2. AFTER INSERT / DELETE / UPDATE OF <columns> triggers that delete the rowid and
---      insert it again (as below), then fill it with one INSERT ... SELECT;
---   3. an entry in SOURCES in archive/plugins/search_page.py naming the table, how a
---      result links to its post, and its place in the ranking.
--- Text that describes a whole post may instead become a column of posts_fts: recreate
--- posts_fts with the column, and have that text's triggers call the same reindex as
--- post_terms does below.
+-- Adding a source. Text that belongs to a post, such as the text read from its routine
+-- images (image_text rows reached through images and post_images), becomes a column of
+-- posts_fts; both search places then find, rank (with the body) and snippet it with no
+-- code change:
+--   1. in a new migration, drop posts_fts and create it again with the new column last
+--      (same tokenizer), and recreate the posts_search_* and post_terms_search_* and
+--      terms_search_au triggers with the column in their SELECT (a group_concat of the
+--      post's texts, as terms is);
+--   2. add AFTER INSERT / DELETE / UPDATE OF text triggers on the new table that delete
+--      and insert again the rows of the posts they touch, as post_terms_search_ai does;
+--   3. fill posts_fts with one INSERT ... SELECT.
+-- Text that is a result of its own gets a <kind>_fts table (rowid = the id the result
+-- links to) with the same triggers, an entry in SOURCES in archive/plugins/search_page.py
+-- and a section in archive/templates/archive_search.html.
 
 DROP TRIGGER IF EXISTS "posts_ai";
 DROP TRIGGER IF EXISTS "posts_ad";
