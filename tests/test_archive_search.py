@@ -247,6 +247,9 @@ async def test_a_word_in_most_rows_is_searched_page_by_page(tmp_path: Path):
     assert page2["rows"][0][5] == "b000000050"
     html = (await ds.client.get("/fitness/comments", params={"_search": "common"})).text
     assert "20,500 matches" in html
+    by_author = {"_search": "common", "_sort_desc": "id"}
+    data = (await ds.client.get("/fitness/comments.json", params=by_author)).json()
+    assert [row[0] for row in data["rows"]] == list(range(21_499, 21_449, -1))
     data = (await ds.client.get("/fitness/comments.json", params={"_search": "rare"})).json()
     assert data["filtered_table_rows_count"] == 5
 

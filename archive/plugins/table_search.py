@@ -4,8 +4,9 @@ The query goes through ``search_match``/``search_notes`` (``search_language.py``
 matches the table's ``fts_table`` from metadata, so ``/fitness/posts?_search=deadlift
 OR plank`` finds what ``/search`` finds. A query with nothing to search for shows no
 rows and says why, instead of an error page. A query with few matches looks each up; one
-with more than :data:`DENSE` walks the table in page order and asks the index about each
-row, so the first page of a common word comes as fast as a rare one's. Imports only datasette and the standard
+with more than :data:`DENSE`, in the table's default (indexed) order, walks the table in
+page order and asks the index about each row, so the first page of a common word comes as
+fast as a rare one's. Imports only datasette and the standard
 library.
 """
 
@@ -44,12 +45,14 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         count_sql = COUNT_SQL.format(fts=quoted)
         count = (await db.execute(count_sql, {"q": fts, "cap": DENSE + 1})).single_value()
         description = f"search matches “{typed}”"
-        if count > DENSE:  # many matches: walk the table in page order, probe the index
+        if count > DENSE:  # Datasette does not count these (_nocount): say how many
             count = (await db.execute(count_sql, {"q": fts, "cap": -1})).single_value()
             description += f" ({count:,} matches)"
+        default_order = not (request.args.get("_sort") or request.args.get("_sort_desc"))
+        if count > DENSE and default_order:  # walk the table in page order, probe the index
             clause = (f'exists (select 1 from "{quoted}" where "{quoted}" match '
                       f':archive_search and rowid = "{pk}")')
-        else:  # few matches: look each one up
+        else:  # look each match up
             clause = f'"{pk}" in (select rowid from "{quoted}" where "{quoted}" match :archive_search)'
         description += f" ({notes})" if notes else ""
         return FilterArguments([clause], {"archive_search": fts}, [description], context)
