@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 import nh3
 from datasette import hookimpl
@@ -28,6 +28,8 @@ _COMMENT_TAGS = {"a", "p", "br", "b", "strong", "i", "em", "blockquote", "q", "c
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _HTTP = re.compile(r"[\x00-\x20]*https?:", re.IGNORECASE)
+_HREF = re.compile(r"href", re.IGNORECASE)
+_QUOTED_HREF = re.compile(r'\bhref="([^"<>]*)"')
 #: an href urljoin would return unchanged: http(s), no dot segments, nothing to trim
 _ABSOLUTE = re.compile(r"https?://[^\s/?#]+(?:/(?!\.\.?(?:[/?#]|$))[^\s/?#]*)*(?:[?#]\S*)?$")
 
@@ -47,13 +49,12 @@ class _Row(dict):  # type: ignore[type-arg]
 
 def _http_url(url: str | None) -> str | None:
     """Return ``url`` if it is an absolute http(s) URL, else None."""
-    if url and _HTTP.match(url) and urlsplit(url).scheme in ("http", "https"):
-        return url
-    return None
+    return url if url and _HTTP.match(url) else None
 
 
-def _cleaner(*, base_url: str, tags: set[str]) -> nh3.Cleaner:
-    """A sanitizer for one post's fragments: links are made absolute against the post.
+def _cleaner(*, base_url: str | None, tags: set[str]) -> nh3.Cleaner:
+    """A sanitizer for one post's fragments: links are made absolute against ``base_url``
+    (None: hrefs are kept as they are, for fragments whose links are all absolute).
 
     Built once per page and reused for every comment (building one costs more than
     cleaning a short comment).
@@ -61,17 +62,24 @@ def _cleaner(*, base_url: str, tags: set[str]) -> nh3.Cleaner:
 
     def absolute(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "href" and not _ABSOLUTE.match(value):
-            return urljoin(base_url, value)
+            return urljoin(base_url or "", value)
         return value
 
     return nh3.Cleaner(
         tags=tags,
         clean_content_tags={"script", "style", "figcaption", "iframe", "object", "svg"},
         attributes={t: a for t, a in _ATTRIBUTES.items() if t in tags},
-        attribute_filter=absolute,
+        attribute_filter=absolute if base_url is not None else None,
         url_schemes=_SCHEMES,
         link_rel="nofollow noopener noreferrer",
     )
+
+
+def _links_are_absolute(fragment: str) -> bool:
+    """True if every ``href`` in the raw fragment is a plain absolute http(s) URL, so
+    cleaning it without the (slow, per-attribute) link rewriting gives the same HTML."""
+    quoted = _QUOTED_HREF.findall(fragment)
+    return len(quoted) == len(_HREF.findall(fragment)) and all(map(_ABSOLUTE.match, quoted))
 
 
 def _clean(fragment: str | None, *, base_url: str, tags: set[str]) -> str:
@@ -170,10 +178,13 @@ async def post_page(datasette: Any, request: Any) -> Response:
         images.append(image)
     rows = await db.execute(COMMENTS_SQL, {"id": post_id, "limit": MAX_COMMENTS + 1})
     comments = []
-    cleaner = _cleaner(base_url=post["url"], tags=_COMMENT_TAGS)
+    rewriting = _cleaner(base_url=post["url"], tags=_COMMENT_TAGS)
+    plain = _cleaner(base_url=None, tags=_COMMENT_TAGS)
     for row in rows.rows[:MAX_COMMENTS]:
         comment = _Row(row)
-        comment["body"] = Markup(cleaner.clean(comment["body_html"] or ""))
+        html_in = comment["body_html"] or ""
+        cleaner = plain if _links_are_absolute(html_in) else rewriting
+        comment["body"] = Markup(cleaner.clean(html_in))
         comment["author_link"] = _http_url(comment["author_url"])
         comment["source_link"] = _http_url(comment["permalink"])
         comments.append(comment)
