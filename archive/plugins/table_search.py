@@ -19,7 +19,7 @@ from datasette.filters import FilterArguments
 
 TABLE_SEARCH_ARG = "_q"
 #: more matches than this make a search "dense" (same value in table_search_arg.py)
-DENSE = 5_000
+DENSE = 20_000
 PARSE_SQL = "select search_match(:q), search_notes(:q)"
 COUNT_SQL = 'select count(*) from (select 1 from "{fts}" where "{fts}" match :q limit :cap)'
 

@@ -21,7 +21,7 @@ from datasette import hookimpl
 
 TABLE_SEARCH_ARG = "_q"
 #: more matches than this make a search "dense" (same value in table_search.py)
-DENSE = 5_000
+DENSE = 20_000
 DENSE_SQL = (
     'select count(*) from (select 1 from "{fts}" where "{fts}" match search_match(:q) '
     "limit :cap)"
