@@ -232,7 +232,7 @@ async def test_a_word_in_most_rows_is_searched_page_by_page(tmp_path: Path):
     _fill(db)
     db["comments"].insert_all(
         {"id": 1000 + i, "post_id": 10, "remote_id": f"b{i}", "path": f"b{i:09d}",
-         "body_text": f"common words {i}" + (" rare" if i % 5000 == 0 else "")}
+         "body_text": f"common words {i}" + (" rare" if i % 5000 == 0 else "") + (" mid" if i % 3 == 0 else "")}
         for i in range(20_500)
     )
     db.close()
@@ -252,6 +252,10 @@ async def test_a_word_in_most_rows_is_searched_page_by_page(tmp_path: Path):
     assert [row[0] for row in data["rows"]] == list(range(21_499, 21_449, -1))
     data = (await ds.client.get("/fitness/comments.json", params={"_search": "rare"})).json()
     assert data["filtered_table_rows_count"] == 5
+    data = (await ds.client.get("/fitness/comments.json", params={"_search": "mid"})).json()
+    assert data["filtered_table_rows_count"] is None
+    assert "6,834 matches" in data["human_description_en"]
+    assert [row[5] for row in data["rows"]][:2] == ["b000000000", "b000000003"]
 
 
 # --- index upkeep and migration -----------------------------------------------------

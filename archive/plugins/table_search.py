@@ -20,6 +20,8 @@ from datasette.filters import FilterArguments
 TABLE_SEARCH_ARG = "_q"
 #: more matches than this make a search "dense" (same value in table_search_arg.py)
 DENSE = 20_000
+#: more matches than this are counted from the index (same value in table_search_arg.py)
+COUNT_FROM_INDEX = 5_000
 PARSE_SQL = "select search_match(:q), search_notes(:q)"
 COUNT_SQL = 'select count(*) from (select 1 from "{fts}" where "{fts}" match :q limit :cap)'
 
@@ -45,7 +47,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         count_sql = COUNT_SQL.format(fts=quoted)
         count = (await db.execute(count_sql, {"q": fts, "cap": DENSE + 1})).single_value()
         description = f"search matches “{typed}”"
-        if count > DENSE:  # Datasette does not count these (_nocount): say how many
+        if count > COUNT_FROM_INDEX:  # Datasette does not count these (_nocount): say how many
             count = (await db.execute(count_sql, {"q": fts, "cap": -1})).single_value()
             description += f" ({count:,} matches)"
         default_order = not (request.args.get("_sort") or request.args.get("_sort_desc"))

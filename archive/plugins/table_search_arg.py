@@ -5,9 +5,10 @@ this wrapper renames the argument before Datasette reads it and ``table_search.p
 answers it instead; the table page keeps its search box, which still submits
 ``_search``.
 
-A query matching more than :data:`DENSE` rows also gets ``_nocount=1``: Datasette's
-``count(*)`` would look up every match in the table (half a second for a common word at
-a million comments), so ``table_search.py`` gives the count from the index instead.
+A query matching more than :data:`COUNT_FROM_INDEX` rows also gets ``_nocount=1``:
+Datasette's ``count(*)`` would look up every match in the table (half a second for a
+common word at a million comments), so ``table_search.py`` gives the count from the index
+instead.
 Imports only datasette and the standard library.
 """
 
@@ -20,15 +21,15 @@ from urllib.parse import parse_qsl, unquote, urlencode
 from datasette import hookimpl
 
 TABLE_SEARCH_ARG = "_q"
-#: more matches than this make a search "dense" (same value in table_search.py)
-DENSE = 20_000
-DENSE_SQL = (
+#: more matches than this are counted from the index (same value in table_search.py)
+COUNT_FROM_INDEX = 5_000
+COUNT_SQL = (
     'select count(*) from (select 1 from "{fts}" where "{fts}" match search_match(:q) '
     "limit :cap)"
 )
 
 
-async def _is_dense(datasette: Any, path: str, typed: str) -> bool:
+async def _counted_from_index(datasette: Any, path: str, typed: str) -> bool:
     parts = path.split("/")
     if len(parts) != 3 or parts[1] not in datasette.databases:
         return False
@@ -36,13 +37,13 @@ async def _is_dense(datasette: Any, path: str, typed: str) -> bool:
     fts = datasette.table_metadata(database, table).get("fts_table")
     if not fts or not typed.strip():
         return False
-    sql = DENSE_SQL.format(fts=fts.replace('"', '""'))
+    sql = COUNT_SQL.format(fts=fts.replace('"', '""'))
     db = datasette.get_database(database)
     try:
-        result = await db.execute(sql, {"q": typed, "cap": DENSE + 1})
+        result = await db.execute(sql, {"q": typed, "cap": COUNT_FROM_INDEX + 1})
     except sqlite3.Error:  # no such table, or nothing to search for: table_search.py explains
         return False
-    return bool(result.single_value() > DENSE)
+    return bool(result.single_value() > COUNT_FROM_INDEX)
 
 
 async def _rewrite(datasette: Any, path: str, query_string: bytes) -> bytes | None:
@@ -54,7 +55,7 @@ async def _rewrite(datasette: Any, path: str, query_string: bytes) -> bytes | No
     renamed = [(TABLE_SEARCH_ARG if key == "_search" else key, value) for key, value in pairs]
     if not any(key == "_nocount" for key, _ in pairs):
         text = typed.encode("latin-1").decode("utf-8", errors="replace")
-        if await _is_dense(datasette, path, text):
+        if await _counted_from_index(datasette, path, text):
             renamed.append(("_nocount", "1"))
     return urlencode(renamed, encoding="latin-1").encode("latin-1")
 
