@@ -213,6 +213,15 @@ async def test_table_search_box_keeps_what_was_typed(ds: Datasette):
     assert 'value="crème brûlée"' in html
 
 
+async def test_the_table_search_form_redirect_keeps_the_search_argument(ds: Datasette):
+    form = {"_search": "squat OR plank", "_filter_column": "", "_filter_op": "exact",
+            "_filter_value": "", "_sort": "id"}
+    response = await ds.client.get("/fitness/posts", params=form)
+    assert response.status_code == 302
+    assert "_search=squat+OR+plank" in response.headers["location"]
+    assert "_q=" not in response.headers["location"]
+
+
 @pytest.mark.parametrize("typed", MALFORMED)
 async def test_malformed_table_search_is_a_page_not_an_error(ds: Datasette, typed: str):
     for path in ("/fitness/posts", "/fitness/comments.json"):

@@ -60,16 +60,37 @@ async def _rewrite(datasette: Any, path: str, query_string: bytes) -> bytes | No
     return urlencode(renamed, encoding="latin-1").encode("latin-1")
 
 
+def _restore_search_arg(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Name the argument ``_search`` again in a redirect (Datasette builds it from args)."""
+    restored = []
+    for name, value in headers:
+        if name.lower() == b"location" and b"?" in value:
+            path, query = value.split(b"?", 1)
+            pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+            pairs = [("_search" if k == TABLE_SEARCH_ARG else k, v) for k, v in pairs]
+            value = path + b"?" + urlencode(pairs, encoding="latin-1").encode("latin-1")
+        restored.append((name, value))
+    return restored
+
+
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
         async def table_search(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            rewritten = None
             if scope.get("type") == "http":
                 query = scope.get("query_string", b"")
                 rewritten = await _rewrite(datasette, scope.get("path", ""), query)
-                if rewritten is not None:
-                    scope = {**scope, "query_string": rewritten}
-            await app(scope, receive, send)
+            if rewritten is None:
+                await app(scope, receive, send)
+                return
+
+            async def send_restored(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    message = {**message, "headers": _restore_search_arg(message["headers"])}
+                await send(message)
+
+            await app({**scope, "query_string": rewritten}, receive, send_restored)
 
         return table_search
 
