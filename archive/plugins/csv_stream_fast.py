@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import csv
-import io
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -54,20 +53,26 @@ def _csv_batches(path: str, name: str) -> Iterator[bytes]:
         info = conn.execute(f"pragma table_info({quoted})").fetchall()
         blobs = [i for i, r in enumerate(info) if str(r[2]).upper() == "BLOB"]
         cursor = conn.execute(f"select * from {quoted}")
-        out = io.StringIO()
-        writer = csv.writer(out)
+        lines: list[str] = []
+        writer = csv.writer(_Lines(lines))  # appends each formatted row: no StringIO copies
         writer.writerow([d[0] for d in cursor.description])
         while rows := cursor.fetchmany(ROWS_PER_BATCH):
             if blobs:
                 rows = [_base64_blobs(list(row), blobs) for row in rows]
             writer.writerows(rows)
-            yield out.getvalue().encode("utf-8")
-            out.seek(0)
-            out.truncate()
-        if out.tell():
-            yield out.getvalue().encode("utf-8")
+            yield "".join(lines).encode("utf-8")
+            lines.clear()
+        if lines:
+            yield "".join(lines).encode("utf-8")
     finally:
         conn.close()
+
+
+class _Lines:
+    """A file-like target for ``csv.writer`` that keeps each written row in a list."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
 def _base64_blobs(row: list[Any], blobs: list[int]) -> list[Any]:
