@@ -119,6 +119,7 @@ async def _table_ids(ds: Datasette, table: str, q: str) -> list[int]:
         ("back squat", '"back" AND "squat"'),
         ("kettle*", '"kettle"*'),
         ('"front squat"', '"front squat"'),
+        ("“front squat”", '"front squat"'),
         ("deadlift OR plank", '("deadlift") OR ("plank")'),
         ("squat -lunges", '("squat") NOT ("lunges")'),
         ("squat NOT lunges", '("squat") NOT ("lunges")'),

@@ -22,6 +22,8 @@ from datasette import hookimpl
 
 _TOKEN = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)(?P<closed>"?)(?P<star>\*?)|(?P<word>\S+)')
 _WORD = re.compile(r"\w+")
+#: typographic double quotes (as phones type them) delimit phrases too
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
 
 class ParsedQuery(NamedTuple):
@@ -62,7 +64,7 @@ def _add(parts: _Parts, phrase: str | None, negative: bool, typed: str) -> None:
 def parse_query(text: str) -> ParsedQuery:
     """Translate a typed query into an FTS5 expression; never raises."""
     parts = _Parts()
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(text.translate(_QUOTES)):
         if match.group("word") is not None:
             word = match.group("word")
             if word == "OR":
