@@ -88,7 +88,8 @@ def _highlight(snippet: str | None) -> Markup:
 
 
 def _search_source(conn: sqlite3.Connection, source: Source, fts: str) -> dict[str, Any]:
-    conn.row_factory = sqlite3.Row
+    """Best matches of one source with snippets, and their count (rows are sqlite3.Row,
+    as Datasette sets up its connections)."""
     params = {"q": fts, "ranked": RANKED, "limit": LIMIT}
     ids = [r[0] for r in conn.execute(source.rank_sql, params)]
     rows = []
