@@ -316,6 +316,50 @@ async def test_an_archive_built_at_0009_is_migrated_and_searchable(tmp_path: Pat
     assert set((await _page_ids(ds, "squat"))[1]) == {100, 102}
 
 
+#: the recipe at the top of schemas/0010_search.sql, followed for routine-image text
+IMAGE_TEXT_SOURCE = """
+CREATE TABLE image_text (sha256 TEXT NOT NULL, engine TEXT NOT NULL, text TEXT,
+                         PRIMARY KEY (sha256, engine));
+DROP TRIGGER posts_search_ai; DROP TRIGGER posts_search_au; DROP TRIGGER posts_search_ad;
+DROP TRIGGER post_terms_search_ai; DROP TRIGGER post_terms_search_ad;
+DROP TRIGGER terms_search_au; DROP TABLE posts_fts;
+CREATE VIRTUAL TABLE posts_fts USING fts5(title, body_text, terms, image_text,
+                                          tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIEW _post_text AS SELECT p.id, p.title, p.body_text,
+  (SELECT group_concat(t.name, ' · ') FROM post_terms pt JOIN terms t ON t.id = pt.term_id
+    WHERE pt.post_id = p.id) AS terms,
+  (SELECT group_concat(x.text, ' ') FROM post_images pi JOIN images i ON i.id = pi.image_id
+     JOIN image_text x ON x.sha256 = i.sha256 WHERE pi.post_id = p.id) AS image_text
+FROM posts p;
+CREATE TRIGGER image_text_search_ai AFTER INSERT ON image_text BEGIN
+  DELETE FROM posts_fts WHERE rowid IN (SELECT pi.post_id FROM post_images pi
+    JOIN images i ON i.id = pi.image_id WHERE i.sha256 = new.sha256);
+  INSERT INTO posts_fts (rowid, title, body_text, terms, image_text)
+  SELECT * FROM _post_text WHERE id IN (SELECT pi.post_id FROM post_images pi
+    JOIN images i ON i.id = pi.image_id WHERE i.sha256 = new.sha256);
+END;
+INSERT INTO posts_fts (rowid, title, body_text, terms, image_text) SELECT * FROM _post_text;
+"""
+
+
+async def test_a_new_source_is_searched_with_no_code_change(tmp_path: Path):
+    path = tmp_path / "fitness.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db)
+    _fill(db)
+    db.executescript(IMAGE_TEXT_SOURCE)
+    db["images"].insert({"id": 7, "url": "https://lift.example/w.png", "sha256": "ab" * 32})
+    db["post_images"].insert({"post_id": 14, "image_id": 7, "position": 1})
+    db["image_text"].insert({"sha256": "ab" * 32, "engine": "ocr",
+                             "text": "Week 3: Zercher carries 4x40 m"})
+    db.close()
+    ds = Datasette(**datasette_kwargs(path))
+    assert await _page_ids(ds, "zercher") == ([14], [])
+    html = (await ds.client.get("/search", params={"q": "zercher"})).text
+    assert "Week 3: <mark>Zercher</mark> carries 4x40 m" in html
+    assert await _table_ids(ds, "posts", "zercher") == [14]
+
+
 # --- a real datasette process -------------------------------------------------------
 
 
