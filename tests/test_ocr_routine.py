@@ -211,3 +211,34 @@ def test_empty_reading_has_no_rows() -> None:
 ])
 def test_parse_rest(text: str, seconds: int | None) -> None:
     assert parse_rest(text) == seconds
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Front squat 2X2O, rest 75 s", ("Front squat", 2, "20", 75)),
+    ("Calf raise 4 x io", ("Calf raise", 4, "10", None)),
+    ("Hollow hold 3 x 6o s, rest gosec", ("Hollow hold", 3, "60 s", 90)),
+    ("'T-bar row 4 x 8", ("T-bar row", 4, "8", None)),
+])
+def test_digits_read_as_letters_are_repaired_where_a_number_stands(
+        text: str, expected: tuple[object, ...]) -> None:
+    assert rows_of(listing(text)) == [expected]
+
+
+def test_a_larger_title_with_a_scheme_in_it_is_a_heading() -> None:
+    title = line("5x5 Strength", y=10)
+    title = OcrLine(title.text, 0.99, ((20, 10), (200, 10), (200, 50), (20, 50)))
+    body = [line(t, y=70 + 45 * i) for i, t in enumerate(
+        ["Back squat 5 x 5", "Bench press 5 x 5", "Barbell row 5 x 5", "Rest 3 min"])]
+    assert [r[0] for r in rows_of(reading([title, *body]))] == [
+        "Back squat", "Bench press", "Barbell row"]
+
+
+def test_scheme_lines_under_names_with_a_misread_rest_word() -> None:
+    card = listing("Arm Day", "Hammer curl", "3 × 10-12, rest 90sec", "Good morning",
+                   "5 × 5, Eest 2:00")
+    assert rows_of(card) == [("Hammer curl", 3, "10-12", 90), ("Good morning", 5, "5", 120)]
+
+
+def test_an_unparsed_exercise_with_its_own_rest_is_not_a_card_rest() -> None:
+    card = listing("2. Face pull 3 . 8 (45 s rest)", "3. Lat pulldown 4 sets of 5-9")
+    assert rows_of(card) == [("Lat pulldown", 4, "5-9", None)]

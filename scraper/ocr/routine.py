@@ -12,6 +12,7 @@ dropped. Pure functions; imports only the OCR records and layout.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _DUR = re.sub(r"\?P<\w+>", "?:", _DURATION.pattern)  # the same without named groups
+_REST_FILLER = frozenset(["between", "all", "each", "the", "sets", "set", "exercises", "exercise", "rounds", "round", "after", "and", "periods", "period", "of", "time"])
 _REST_WORD = re.compile(r"\b(?:rest|recovery|pause|break)\b", re.IGNORECASE)
 # "rest 90 s", "Rest: 1:30", "rest between sets 2 min", "90 s rest"
 _REST = re.compile(
@@ -53,15 +55,15 @@ _REPS = (
 _PER_SIDE = r"(?:\s*(?:/\s*|each\s+|per\s+)(?:side|leg|arm))?"
 # One set/rep scheme; the named groups say which notation matched.
 _SCHEME = re.compile(
-    rf"(?<![\w.])(?P<sets>\d{{1,2}})\s*(?:sets?\s*)?(?:x|of|by)\s*(?P<reps>{_REPS}){_PER_SIDE}"
+    rf"(?<![\w.])(?P<sets>\d{{1,2}})\s*(?:set'?s?'?\s*)?(?:x|of|by)\s*(?P<reps>{_REPS}){_PER_SIDE}"
     rf"(?:\s*reps?\b)?"
-    rf"|(?<![\w.])(?P<sets2>\d{{1,2}})\s*sets?\s*[,:/]?\s*(?:of\s+)?(?P<reps2>{_REPS})\s*reps?\b"
+    rf"|(?<![\w.])(?P<sets2>\d{{1,2}})\s*set'?s?'?\s*[,:/]?\s*(?:of\s+)?(?P<reps2>{_REPS})\s*reps?\b"
     rf"|(?<![\w.])(?P<reps3>\d+(?:-\d+)?)\s*reps\b",
     re.IGNORECASE,
 )
 _BULLET = re.compile(
     r"^\s*(?:[•·▪►▸‣◦●○■□✓✔*+>~\-]+|\(?\d{1,2}[.):]|\(\d{1,2}\)|[A-H]\d{1,2}[.):]?"
-    r"|\d{1,2}(?=\s+[^\W\d_]))\s*"
+    r"|\d{1,2}(?=\s+(?!(?:x|sets?|reps?|of|by)\b)[^\W\d_]{2}))\s*"
 )
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _TRIM = " \t:;,.-|@=/()[]"
@@ -80,6 +82,7 @@ class _Row:
     cells: tuple[str, ...]
     centres: tuple[float | None, ...]
     confidence: float
+    height: float | None = None  # of the tallest box, pixels
 
     @property
     def text(self) -> str:
@@ -99,7 +102,25 @@ def _normalise(text: str) -> str:
     for a, b in (("×", "x"), ("✕", "x"), ("✖", "x"), ("–", "-"), ("—", "-"), ("‒", "-"),
                  ("−", "-"), ("’", "'"), ("‘", "'"), ("″", '"'), ("“", '"'), ("”", '"')):
         text = text.replace(a, b)
-    return re.sub(r"\s+", " ", text).strip()
+    return _repair_digits(re.sub(r"\s+", " ", text).strip())
+
+
+_CONFUSED = str.maketrans("oOIl|ig", "0011119")
+# A number with letters OCR often reads for digits ("2o", "1O", "9osec").
+_MIXED_NUMBER = re.compile(
+    r"(?:(?<![^\W\d_])|(?<=\d[xX]))(?=[0-9oOIl|]*\d)[0-9oOIl|]+(?=(?:s|sec|secs|seconds|min|mins|reps?|x)?(?![^\W\d_]))"
+)
+# A number read as letters alone, where only a number can stand ("x io", "rest gosec").
+_LETTER_NUMBER = re.compile(
+    r"(\b(?:x|rest:?)\s*)([oOIlig]{1,3})(?=(?:s|sec|secs|seconds|min|mins|reps?)?(?![^\W\d_]))",
+    re.IGNORECASE,
+)
+
+
+def _repair_digits(text: str) -> str:
+    """Repair digits OCR read as look-alike letters where a number stands ("3x1O" -> "3x10")."""
+    text = _MIXED_NUMBER.sub(lambda m: m.group(0).translate(_CONFUSED), text)
+    return _LETTER_NUMBER.sub(lambda m: m.group(1) + m.group(2).translate(_CONFUSED), text)
 
 
 def _seconds(match: re.Match[str]) -> int:
@@ -164,7 +185,8 @@ def _reps(text: str) -> str | None:
 def _name(text: str) -> str:
     """Clean an exercise name: no bullet, no separators at either end, single spaces."""
     text = _BULLET.sub("", text, count=1)
-    return re.sub(r"\s+", " ", text).strip(_TRIM + " ")
+    text = re.sub(r"(^|\s)['`\"]+(?=\w)", r"\1", text)  # stray quote marks before a word
+    return re.sub(r"\s+", " ", text).strip(_TRIM + " '`\"")
 
 
 @dataclass(frozen=True)
@@ -188,7 +210,9 @@ def _parse_line(text: str) -> list[_Parsed]:
         before, after = text[start:match.start()], text[match.end():end]
         rest, rest_match = _rest_in(after)
         if rest is None:
-            bare = re.match(rf"^[\s,;|@/(-]*(?:{_DUR})", after, re.IGNORECASE)
+            # a duration right after the scheme, maybe behind a misread word ("Eest 2:00")
+            bare = re.match(rf"^[\s,;|@/(-]*(?:[^\W\d_]{{1,6}}\s*:?\s*)?(?:{_DUR})", after,
+                            re.IGNORECASE)
             if bare:
                 inner = _DURATION.search(bare.group(0))
                 rest, rest_match = (_seconds(inner) if inner else None), bare
@@ -282,10 +306,20 @@ def _sequential(text: str, columns: list[_Column]) -> _Parsed | None:
     return _from_cells(values, columns)
 
 
+def _cell_number(text: str) -> str:
+    """Repair a table cell that OCR read as look-alike letters only ("IO" -> "10")."""
+    stripped = text.strip()
+    if re.fullmatch(r"[oOIlig]{1,3}", stripped):
+        return stripped.translate(_CONFUSED)
+    return text
+
+
 def _from_cells(values: dict[str, str], columns: list[_Column]) -> _Parsed | None:
     name = _name(_normalise(values.get("exercise", "")))
     if not _LETTERS.search(name):
         return None
+    values = {kind: value if kind == "exercise" else _cell_number(value)
+              for kind, value in values.items()}
     sets_match = re.search(r"\d+", values.get("sets", ""))
     sets = int(sets_match.group(0)) if sets_match else None
     reps = _reps(values["reps"]) if values.get("reps") else None
@@ -303,6 +337,12 @@ def _from_cells(values: dict[str, str], columns: list[_Column]) -> _Parsed | Non
     return _Parsed(name, sets, reps, rest)
 
 
+def _height(line: OcrLine) -> float:
+    """Return the height of a line's box along its own slant (left edge), pixels."""
+    (x0, y0), (x3, y3) = line.box[0], line.box[3]
+    return math.hypot(x3 - x0, y3 - y0)
+
+
 def _rows(lines: Sequence[OcrLine]) -> list[_Row]:
     rows = []
     for group in group_rows(lines):
@@ -310,18 +350,39 @@ def _rows(lines: Sequence[OcrLine]) -> list[_Row]:
             (min(x for x, _ in line.box) + max(x for x, _ in line.box)) / 2 if line.box else None
             for line in group
         )
+        heights = [_height(line) for line in group if len(line.box) == 4]
         rows.append(_Row(tuple(line.text for line in group), centres,
-                         min(line.confidence for line in group)))
+                         min(line.confidence for line in group),
+                         max(heights) if heights else None))
     return rows
 
 
 def _card_rest(row: _Row) -> int | None:
     """Return the seconds of a card-level rest line ("Rest 90 s between sets"), else None."""
-    text = _normalise(row.text)
-    if _SCHEME.search(text) or not _REST_WORD.search(text):
+    if _SCHEME.search(_normalise(row.text)):
         return None
-    rest, _ = _rest_in(text)
-    return rest
+    text = _BULLET.sub("", _normalise(row.text), count=1)
+    if not _REST_WORD.search(text):
+        return None
+    rest, match = _rest_in(text)
+    if match is None:
+        return None
+    others = _LETTERS.findall(text[:match.start()] + " " + text[match.end():])
+    if _REST_WORD.match(text) or all(w.lower() in _REST_FILLER for w in others):
+        return rest
+    return None
+
+
+def _headings(rows: list[_Row]) -> set[int]:
+    """Return the indexes of rows set in a larger type than the card's body (titles)."""
+    heights = sorted(r.height for r in rows if r.height)
+    if len(heights) < 4:
+        return set()
+    body = heights[len(heights) // 2]
+    found = {i for i, r in enumerate(rows) if r.height and r.height > 1.35 * body}
+    if rows[0].height and rows[0].height > 1.15 * body:  # a title on top, a size up
+        found.add(0)
+    return found
 
 
 def parse_routine(reading: ImageReading) -> list[RoutineRow]:
@@ -331,7 +392,11 @@ def parse_routine(reading: ImageReading) -> list[RoutineRow]:
     card_rest: int | None = None
     columns: list[_Column] | None = None
     pending: _Row | None = None  # a name alone on its line, waiting for its scheme below
-    for row in rows:
+    headings = _headings(rows)
+    for index, row in enumerate(rows):
+        if index in headings:
+            pending = None
+            continue
         header = _header(row)
         if header is not None:
             columns, pending = header, None
