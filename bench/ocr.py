@@ -4,8 +4,8 @@ For each engine: character error rate (edit distance / truth length, on the text
 reading order with whitespace folded), word accuracy (1 - word error rate, floored at
 0), the share of routine rows fully correct (exercise, sets, reps and rest all right,
 through fitarchive's routine parser), extra rows that are not on the card, seconds per
-image (model loading apart) and the peak RSS of the process that ran the OCR (for
-Tesseract, of the largest ``tesseract`` process). Each engine runs in its own worker
+image (model loading apart), seconds per photo without text, and the peak RSS of the
+process that ran the OCR (for Tesseract, of the largest ``tesseract`` process). Each engine runs in its own worker
 process. Floor: 95% of rows fully correct for RapidOCR; goal 98%.
 
 Usage::
@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -102,12 +103,10 @@ def score_card(truth: dict[str, Any], reading: ImageReading) -> dict[str, Any]:
 # ------------------------------------------------------------------ engines
 
 
-def _tesseract_reading(path: Path) -> tuple[ImageReading, int]:
-    """Read one image with the tesseract CLI: its lines (from TSV) and the process's peak RSS."""
-    proc = subprocess.Popen(["tesseract", str(path), "stdout", "tsv"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    out, _ = proc.communicate(timeout=120)
-    _, _, usage = os.wait4(proc.pid, 0) if proc.returncode is None else (0, 0, None)
+def _tesseract_reading(path: Path) -> ImageReading:
+    """Read one image with the tesseract CLI; its lines come from the TSV output."""
+    out = subprocess.run(["tesseract", str(path), "stdout", "tsv"], capture_output=True,
+                         timeout=120, check=False).stdout
     words: dict[tuple[str, str, str], list[tuple[str, float, int, int, int, int]]] = {}
     for row in out.decode("utf-8", "replace").splitlines()[1:]:
         parts = row.split("\t")
@@ -125,9 +124,8 @@ def _tesseract_reading(path: Path) -> tuple[ImageReading, int]:
         lines.append(OcrLine(text=" ".join(w[0] for w in items),
                              confidence=max(0.0, statistics.fmean(w[1] for w in items)) / 100,
                              box=((x0, y0), (x1, y0), (x1, y1), (x0, y1))))
-    del usage
     return ImageReading.from_lines(order_lines(lines), engine="tesseract",
-                                   engine_version=_tesseract_version()), 0
+                                   engine_version=_tesseract_version())
 
 
 def _tesseract_version() -> str:
@@ -153,11 +151,50 @@ def worker(engine: str, folder: Path, result: Path) -> None:
         if engine == "rapidocr":
             reading = ocr.read(image.read_bytes())
         else:
-            reading, _ = _tesseract_reading(image)
+            reading = _tesseract_reading(image)
         seconds = time.perf_counter() - t0
         out.append({"truth": str(truth_path), "seconds": seconds, "version": reading.engine_version,
                     "lines": [[ln.text, ln.confidence, ln.box] for ln in reading.lines]})
-    result.write_text(json.dumps({"load_s": load_s, "cards": out}))
+    photos = []
+    for i, photo in enumerate(_photos(5)):
+        path = folder.parent / f".photo-{os.getpid()}-{i}.jpg"
+        path.write_bytes(photo)
+        t0 = time.perf_counter()
+        if engine == "rapidocr":
+            found = len(ocr.read(photo).lines)
+        else:
+            found = len(_tesseract_reading(path).lines)
+        photos.append({"seconds": time.perf_counter() - t0, "lines": found})
+        path.unlink()
+    # peak RSS of the process that ran the OCR: this one, or the largest tesseract child
+    who = resource.RUSAGE_SELF if engine == "rapidocr" else resource.RUSAGE_CHILDREN
+    rss_mib = resource.getrusage(who).ru_maxrss / 1024
+    result.write_text(json.dumps({"load_s": load_s, "cards": out, "photos": photos,
+                                  "rss_mib": rss_mib}))
+
+
+def _photos(count: int) -> list[bytes]:
+    """Photo-like JPEGs without text (1600x1200): blurred colour fields, shapes and grain."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(99)
+    photos = []
+    for _ in range(count):
+        image = Image.new("RGB", (1600, 1200), tuple(rng.randint(40, 200) for _ in range(3)))
+        pen = ImageDraw.Draw(image)
+        for _ in range(12):
+            x, y = rng.randint(0, 1500), rng.randint(0, 1100)
+            pen.ellipse((x, y, x + rng.randint(80, 600), y + rng.randint(80, 600)),
+                        fill=tuple(rng.randint(0, 255) for _ in range(3)))
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(4, 12)))
+        grain = Image.effect_noise((1600, 1200), 30).convert("RGB")
+        buffer = io.BytesIO()
+        Image.blend(image, grain, 0.12).save(buffer, "JPEG", quality=80)
+        photos.append(buffer.getvalue())
+    return photos
 
 
 def run_engine(engine: str, folder: Path) -> dict[str, Any]:
@@ -166,9 +203,8 @@ def run_engine(engine: str, folder: Path) -> dict[str, Any]:
         result = Path(tmp) / "result.json"
         proc = subprocess.Popen([sys.executable, __file__, "--worker", engine, str(folder),
                                  str(result)])
-        _, status, usage = os.wait4(proc.pid, 0)
-        if status != 0:
-            raise SystemExit(f"{engine} worker failed ({status})")
+        if proc.wait() != 0:
+            raise SystemExit(f"{engine} worker failed (exit {proc.returncode})")
         data = json.loads(result.read_text())
     scores = []
     for card in data["cards"]:
@@ -177,7 +213,8 @@ def run_engine(engine: str, folder: Path) -> dict[str, Any]:
         reading = ImageReading.from_lines(lines, engine=engine, engine_version=card["version"])
         scores.append({**score_card(truth, reading), "seconds": card["seconds"]})
     return {"engine": engine, "version": data["cards"][0]["version"] if data["cards"] else "",
-            "load_s": data["load_s"], "peak_rss_mib": usage.ru_maxrss / 1024, "cards": scores}
+            "load_s": data["load_s"], "peak_rss_mib": data["rss_mib"], "cards": scores,
+            "photos": data["photos"]}
 
 
 def summarise(run: dict[str, Any]) -> dict[str, Any]:
@@ -194,6 +231,8 @@ def summarise(run: dict[str, Any]) -> dict[str, Any]:
         "seconds_per_image": statistics.fmean(c["seconds"] for c in cards),
         "seconds_p95": sorted(c["seconds"] for c in cards)[int(0.95 * (len(cards) - 1))],
         "load_s": run["load_s"], "peak_rss_mib": run["peak_rss_mib"],
+        "photo_seconds": statistics.fmean(p["seconds"] for p in run["photos"]),
+        "photo_lines": sum(p["lines"] for p in run["photos"]),
     }
 
 
@@ -235,12 +274,13 @@ def main() -> None:
     summaries = [summarise(run) for run in runs]
     print()
     print("| engine | CER | word accuracy | rows fully correct | extra rows | s/image (p95) "
-          "| model load s | peak RSS MiB |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| s/photo without text (lines found) | model load s | peak RSS MiB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for s in summaries:
         print(f"| {s['engine']} {s['version']} | {s['cer']:.1%} | {s['word_accuracy']:.1%} | "
               f"{s['rows_correct'] / s['rows']:.1%} ({s['rows_correct']}/{s['rows']}) | "
               f"{s['rows_extra']} | {s['seconds_per_image']:.2f} ({s['seconds_p95']:.2f}) | "
+              f"{s['photo_seconds']:.2f} ({s['photo_lines']}) | "
               f"{s['load_s']:.1f} | {s['peak_rss_mib']:.0f} |")
     for run in runs:
         print(f"\n{run['engine']}: rows fully correct by layout / font / background")

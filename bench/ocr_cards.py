@@ -252,17 +252,17 @@ def _background(rng: random.Random, kind: str, width: int, height: int
     """Return the background and a text colour that reads on it."""
     if kind == "pastel":
         colour = tuple(rng.randint(215, 250) for _ in range(3))
-        image = Image.new("RGB", (width, height), colour)  # type: ignore[arg-type]
+        image = Image.new("RGB", (width, height), colour)
         ink = tuple(rng.randint(10, 70) for _ in range(3))
     elif kind == "dark":
         colour = tuple(rng.randint(15, 55) for _ in range(3))
-        image = Image.new("RGB", (width, height), colour)  # type: ignore[arg-type]
+        image = Image.new("RGB", (width, height), colour)
         ink = tuple(rng.randint(215, 255) for _ in range(3))
     else:  # photo-like: a blurred blotchy gradient with grain
         small = Image.new("RGB", (8, 6))
         base = rng.randint(130, 200)
         small.putdata([tuple(min(255, max(0, base + rng.randint(-60, 50))) for _ in range(3))
-                       for _ in range(48)])  # type: ignore[misc]
+                       for _ in range(48)])
         image = small.resize((width, height), Image.Resampling.BICUBIC)
         image = image.filter(ImageFilter.GaussianBlur(radius=max(width, height) / 40))
         noise = Image.effect_noise((width, height), rng.uniform(20, 45)).convert("RGB")
@@ -316,7 +316,7 @@ def draw_card(rng: random.Random, name: str, *, layout: str | None = None,
     rotation = rotation if rotation is not None else rng.uniform(-3.0, 3.0)
     fill = image.getpixel((1, 1))
     image = image.rotate(rotation, resample=Image.Resampling.BICUBIC, expand=True,
-                         fillcolor=fill)  # type: ignore[arg-type]
+                         fillcolor=fill)
     blur = blur if blur is not None else rng.choice([0.0, 0.0, 0.5, 0.8, 1.1])
     if blur:
         image = image.filter(ImageFilter.GaussianBlur(radius=blur))
