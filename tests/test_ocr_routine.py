@@ -242,3 +242,10 @@ def test_scheme_lines_under_names_with_a_misread_rest_word() -> None:
 def test_an_unparsed_exercise_with_its_own_rest_is_not_a_card_rest() -> None:
     card = listing("2. Face pull 3 . 8 (45 s rest)", "3. Lat pulldown 4 sets of 5-9")
     assert rows_of(card) == [("Lat pulldown", 4, "5-9", None)]
+
+
+def test_a_scheme_whose_x_was_lost_is_read_at_the_end_of_a_line() -> None:
+    card = listing("SEATED CABLE ROW 3 8-12", "WALL SIT 4 45 S", "Push-ups 4 AMRAP, rest 60 s",
+                   "Week 2 of 6: deload", "Keep 1-2 reps in reserve")
+    assert rows_of(card) == [("SEATED CABLE ROW", 3, "8-12", None), ("WALL SIT", 4, "45 s", None),
+                             ("Push-ups", 4, "AMRAP", 60)]

@@ -85,7 +85,7 @@ class OcrEngine:
         from rapidocr import RapidOCR
 
         params: dict[str, Any] = {
-            "Global.log_level": "warning",
+            "Global.log_level": "error",
             "Global.model_root_dir": str(folder),
             "Global.max_side_len": MAX_SIDE,
             "Det.model_path": str(folder / f"{DET_MODEL}.onnx"),

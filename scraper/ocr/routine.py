@@ -27,9 +27,11 @@ PARSER_VERSION = 1
 # A row with a line read below this confidence is flagged low_confidence.
 LOW_CONFIDENCE = 0.8
 
-_SECONDS = r"(?:s|sec|secs|second|seconds|\")"
+_SECOND_UNITS = r"s|sec|secs|second|seconds|\""
+_DISTANCE_UNITS = r"m|meters|metres|yd|yds|yards|km"
+_SECONDS = rf"(?:{_SECOND_UNITS})"
 _MINUTES = r"(?:min|mins|minute|minutes|m|')"
-_DISTANCE = r"(?:m|meters|metres|yd|yds|yards|km)"
+_DISTANCE = rf"(?:{_DISTANCE_UNITS})"
 # A duration: 1:30 | 2 min | 1 min 30 s | 1.5 min | 90 s | 90sec
 _DURATION = re.compile(
     rf"(?<![\d:])(?:(?P<mm>\d{{1,2}}):(?P<ss>[0-5]\d)(?!\d)"
@@ -55,12 +57,15 @@ _REPS = (
 _PER_SIDE = r"(?:\s*(?:/\s*|each\s+|per\s+)(?:side|leg|arm))?"
 # One set/rep scheme; the named groups say which notation matched.
 _SCHEME = re.compile(
-    rf"(?<![\w.])(?P<sets>\d{{1,2}})\s*(?:set'?s?'?\s*)?(?:x|of|by)\s*(?P<reps>{_REPS}){_PER_SIDE}"
+    rf"(?<![\w.])(?P<sets>\d{{1,2}})\s*(?:(?:set'?s?'?\s*)?(?:x|by)|set'?s?'?\s*of)\s*(?P<reps>{_REPS}){_PER_SIDE}"
     rf"(?:\s*reps?\b)?"
     rf"|(?<![\w.])(?P<sets2>\d{{1,2}})\s*set'?s?'?\s*[,:/]?\s*(?:of\s+)?(?P<reps2>{_REPS})\s*reps?\b"
     rf"|(?<![\w.])(?P<reps3>\d+(?:-\d+)?)\s*reps\b",
     re.IGNORECASE,
 )
+# sets and reps side by side, "x" lost: only at the end of a line (see _bare_scheme)
+_BARE_SCHEME = re.compile(rf"(?<![\w.])(?P<sets>\d{{1,2}})\s+(?P<reps>{_REPS})(?:\s*reps?\b)?",
+                          re.IGNORECASE)
 _BULLET = re.compile(
     r"^\s*(?:[•·▪►▸‣◦●○■□✓✔*+>~\-]+|\(?\d{1,2}[.):]|\(\d{1,2}\)|[A-H]\d{1,2}[.):]?"
     r"|\d{1,2}(?=\s+(?!(?:x|sets?|reps?|of|by)\b)[^\W\d_]{2}))\s*"
@@ -164,7 +169,7 @@ def _reps(text: str) -> str | None:
     if text in {"amrap", "max", "failure"}:
         return "AMRAP" if text == "amrap" else text
     match = re.fullmatch(
-        rf"(\d+)(?:\s*-\s*(\d+))?\s*({_SECONDS[3:-1]}|min|mins|minutes|{_DISTANCE[3:-1]})?"
+        rf"(\d+)(?:\s*-\s*(\d+))?\s*({_SECOND_UNITS}|min|mins|minutes|{_DISTANCE_UNITS})?"
         rf"\s*(?:reps?)?\s*((?:/\s*|each\s+|per\s+)(?:side|leg|arm))?",
         text,
     )
@@ -186,6 +191,7 @@ def _name(text: str) -> str:
     """Clean an exercise name: no bullet, no separators at either end, single spaces."""
     text = _BULLET.sub("", text, count=1)
     text = re.sub(r"(^|\s)['`\"]+(?=\w)", r"\1", text)  # stray quote marks before a word
+    text = re.sub(r"(?:\s+(?:sets?|x|of|reps?))+\s*$", "", text, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", text).strip(_TRIM + " '`\"")
 
 
@@ -197,37 +203,56 @@ class _Parsed:
     rest: int | None
 
 
+def _rest_after(after: str) -> tuple[int | None, tuple[int, int] | None]:
+    """Find the rest written after a scheme: seconds and its span within ``after``."""
+    rest, match = _rest_in(after)
+    if match is not None:
+        return rest, match.span()
+    # a duration right after the scheme, maybe behind a misread word ("Eest 2:00")
+    bare = re.match(rf"^[\s,;|@/(-]*(?:[^\W\d_]{{1,6}}\s*:?\s*)?(?:{_DUR})", after, re.IGNORECASE)
+    if bare:
+        inner = _DURATION.search(bare.group(0))
+        return (_seconds(inner) if inner else None), bare.span()
+    return None, None
+
+
+def _bare_scheme(text: str) -> re.Match[str] | None:
+    """Find "Name 3 10" at the end of a line: a scheme whose "x" OCR dropped."""
+    for match in _BARE_SCHEME.finditer(text):
+        after = text[match.end():]
+        _, span = _rest_after(after)
+        if span is not None:
+            after = after[:span[0]] + after[span[1]:]
+        if _LETTERS.search(text[:match.start()]) and not re.search(r"\w", after):
+            return match
+    return None
+
+
 def _parse_line(text: str) -> list[_Parsed]:
     """Parse exercises with a set/rep scheme out of one line (two when columns ran together)."""
     text = _normalise(text)
     matches = list(_SCHEME.finditer(text))
     if not matches:
-        return []
+        bare = _bare_scheme(text)
+        matches = [bare] if bare else []
     found: list[_Parsed] = []
     start = 0
     for k, match in enumerate(matches):
+        groups = match.groupdict()
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
         before, after = text[start:match.start()], text[match.end():end]
-        rest, rest_match = _rest_in(after)
-        if rest is None:
-            # a duration right after the scheme, maybe behind a misread word ("Eest 2:00")
-            bare = re.match(rf"^[\s,;|@/(-]*(?:[^\W\d_]{{1,6}}\s*:?\s*)?(?:{_DUR})", after,
-                            re.IGNORECASE)
-            if bare:
-                inner = _DURATION.search(bare.group(0))
-                rest, rest_match = (_seconds(inner) if inner else None), bare
-        leftover = after
-        if rest_match is not None:
-            leftover = after[:rest_match.start()] + " " + after[rest_match.end():]
+        rest, span = _rest_after(after)
+        leftover = after if span is None else after[:span[0]] + " " + after[span[1]:]
+        sets = groups.get("sets") or groups.get("sets2")
+        if not sets and _LETTERS.search(leftover):
+            continue  # "keep 1-2 reps in reserve": a note, not a rep count
         name = _name(before)
         if not _LETTERS.search(name):
-            name = _name(leftover) if k + 1 == len(matches) else ""
-            leftover = ""
-        start = match.end() + (rest_match.end() if rest_match is not None else 0)
+            name = _name(leftover) if k + 1 == len(matches) else ""  # "3 x 10 Push-ups"
+        start = match.end() + (span[1] if span is not None else 0)
         if not _LETTERS.search(name):
             continue
-        sets = match.group("sets") or match.group("sets2")
-        reps = match.group("reps") or match.group("reps2") or match.group("reps3")
+        reps = groups.get("reps") or groups.get("reps2") or groups.get("reps3")
         side = re.search(r"(?:/\s*|each\s+|per\s+)(side|leg|arm)", match.group(0), re.IGNORECASE)
         reps_text = _reps(reps) if reps else None
         if reps_text and side:
