@@ -16,6 +16,7 @@ import ocr_cards  # noqa: E402
 
 from scraper.ocr.records import ImageReading, OcrLine  # noqa: E402
 
+
 def test_the_same_seed_draws_the_same_cards() -> None:
     first, again = ocr_cards.generate(3, seed=5), ocr_cards.generate(3, seed=5)
     assert [c.image for c in first] == [c.image for c in again]

@@ -7,7 +7,7 @@ import pytest
 from scraper.ocr.layout import order_lines
 from scraper.ocr.records import OcrLine
 from scraper.ocr.routine import PARSER_VERSION, parse_rest, parse_routine
-from tests.ocr_cards import line, listing, reading, table
+from tests.ocr_readings import line, listing, reading, table
 
 
 def rows_of(card_reading):  # type: ignore[no-untyped-def]
