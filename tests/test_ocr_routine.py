@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from ocr_readings import line, listing, reading, table
 
 from scraper.ocr.layout import order_lines
 from scraper.ocr.records import OcrLine
 from scraper.ocr.routine import PARSER_VERSION, parse_rest, parse_routine
-from tests.ocr_readings import line, listing, reading, table
 
 
 def rows_of(card_reading):  # type: ignore[no-untyped-def]
