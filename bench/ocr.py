@@ -1,11 +1,12 @@
 """Routine-card OCR: RapidOCR beside Debian's Tesseract 5 on the same generated cards.
 
 For each engine: character error rate (edit distance / truth length, on the text in
-reading order with whitespace folded), word accuracy (1 - word error rate, floored at
-0), the share of routine rows fully correct (exercise, sets, reps and rest all right,
-through fitarchive's routine parser), extra rows that are not on the card, seconds per
-image (model loading apart), seconds per photo without text, and the peak RSS of the
-process that ran the OCR (for Tesseract, of the largest ``tesseract`` process). Each engine runs in its own worker
+reading order with whitespace and case folded, as some handwriting fonts draw only
+capitals), word accuracy (1 - word error rate, floored at 0), the share of routine rows
+fully correct (exercise, sets, reps and rest all right, through fitarchive's routine
+parser), extra rows that are not on the card, seconds per image (model loading apart),
+seconds per photo without text, and the peak RSS of the process that ran the OCR (for
+Tesseract, of the largest ``tesseract`` process). Each engine runs in its own worker
 process. Floor: 95% of rows fully correct for RapidOCR; goal 98%.
 
 Usage::
@@ -55,7 +56,7 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     for a, b in (("×", "x"), ("–", "-"), ("—", "-"), ("•", ""), ("’", "'")):
         text = text.replace(a, b)
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def distance(a: list[str] | str, b: list[str] | str) -> int:

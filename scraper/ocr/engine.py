@@ -8,6 +8,7 @@ never downloads anything. Imports ``scraper.errors`` and the OCR records and lay
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import logging
 from importlib import metadata
@@ -52,16 +53,20 @@ def ocr_available() -> bool:
 
 
 def _model_dir() -> Path:
-    """Return the folder of RapidOCR's bundled models.
+    """Return the folder of RapidOCR's bundled models, without importing RapidOCR.
 
     :raises OcrUnavailable: rapidocr or onnxruntime is missing, or a model file is.
     """
-    try:
-        import onnxruntime  # noqa: F401
-        import rapidocr
-    except ImportError as exc:
-        raise OcrUnavailable(f"OCR is not installed ({exc.name} is missing): {INSTALL_HINT}") from exc
-    folder = Path(rapidocr.__file__).resolve().parent / "models"
+    locations: list[str] = []
+    for package in ("onnxruntime", "rapidocr"):
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            raise OcrUnavailable(f"OCR is not installed ({package} is missing): {INSTALL_HINT}")
+        locations = list(spec.submodule_search_locations)
+    folder = Path(locations[0]).resolve() / "models"
     for name in (DET_MODEL, REC_MODEL):
         if not (folder / f"{name}.onnx").is_file():
             raise OcrUnavailable(f"RapidOCR's bundled model {name}.onnx is missing in {folder}: "
@@ -82,7 +87,10 @@ class OcrEngine:
 
     def __init__(self, *, threads: int | None = None) -> None:
         folder = _model_dir()
-        from rapidocr import RapidOCR
+        try:
+            from rapidocr import RapidOCR
+        except ImportError as exc:
+            raise OcrUnavailable(f"OCR cannot be loaded ({exc}): {INSTALL_HINT}") from exc
 
         params: dict[str, Any] = {
             "Global.log_level": "error",

@@ -161,7 +161,7 @@ def _set_apart(block: list[list[_Item]], band: list[_Item]) -> bool:
     if len(block) < 2:
         return False
     steps = [_top(b) - _top(a) for a, b in itertools.pairwise(block)]
-    return _top(band) - _top(block[-1]) > 1.6 * median(steps)
+    return _top(band) - _top(block[-1]) > 1.35 * median(steps)
 
 
 def _columns(block: list[_Item], gutters: list[tuple[float, float]],
