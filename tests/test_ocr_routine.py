@@ -249,3 +249,8 @@ def test_a_scheme_whose_x_was_lost_is_read_at_the_end_of_a_line() -> None:
                    "Week 2 of 6: deload", "Keep 1-2 reps in reserve")
     assert rows_of(card) == [("SEATED CABLE ROW", 3, "8-12", None), ("WALL SIT", 4, "45 s", None),
                              ("Push-ups", 4, "AMRAP", 60)]
+
+
+def test_a_scheme_line_with_a_rest_is_not_the_card_rest() -> None:
+    card = listing("OVERHEAD PRESS", "5 8-12, REST 90SEC", "Rest 2 min between sets")
+    assert rows_of(card) == [("OVERHEAD PRESS", 5, "8-12", 90)]

@@ -392,7 +392,10 @@ def _card_rest(row: _Row) -> int | None:
     rest, match = _rest_in(text)
     if match is None:
         return None
-    others = _LETTERS.findall(text[:match.start()] + " " + text[match.end():])
+    outside = text[:match.start()] + " " + text[match.end():]
+    if re.search(r"\d", outside):
+        return None  # "5 8-12, rest 90 s": a scheme OCR garbled, not the card's rest
+    others = _LETTERS.findall(outside)
     if _REST_WORD.match(text) or all(w.lower() in _REST_FILLER for w in others):
         return rest
     return None
