@@ -23,8 +23,15 @@ _SCHEMES = {"http", "https", "mailto"}
 _BODY_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area", "figcaption"}
 _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag != "img"}
 _ATTRIBUTES["a"] = {"href", "title"}
+# list numbering as the author set it (the crawler's sanitizer keeps these too)
+_ATTRIBUTES["ol"] = {"start", "reversed", "type"}
+_ATTRIBUTES["li"] = {"value"}
+_ATTRIBUTES["th"] = _ATTRIBUTES.get("th", set()) | {"scope"}
 _COMMENT_TAGS = {"a", "p", "br", "b", "strong", "i", "em", "blockquote", "q", "code", "pre",
                  "ul", "ol", "li", "del", "s", "sub", "sup", "span"}
+_OL_TYPE = re.compile(r'<ol((?: [a-z]+="[^"]*")*) type="([aAiI1])"')
+_LIST_STYLES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman",
+                "I": "upper-roman", "1": "decimal"}
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -42,7 +49,7 @@ def _clean(fragment: str | None, *, base_url: str, tags: set[str]) -> str:
             return urljoin(base_url, value)
         return value
 
-    return nh3.clean(
+    cleaned = nh3.clean(
         fragment or "",
         tags=tags,
         clean_content_tags={"script", "style", "figcaption", "iframe", "object", "svg"},
@@ -50,6 +57,16 @@ def _clean(fragment: str | None, *, base_url: str, tags: set[str]) -> str:
         attribute_filter=absolute,
         url_schemes=_SCHEMES,
         link_rel="nofollow noopener noreferrer",
+    )
+    return _list_classes(cleaned)
+
+
+def _list_classes(fragment: str) -> str:
+    """Name an ``<ol type=...>``'s marker style in a class, because CSS attribute
+    selectors match ``type`` case-insensitively (``a`` and ``A`` alike)."""
+    return _OL_TYPE.sub(
+        lambda m: f'<ol{m.group(1)} type="{m.group(2)}" class="list-{_LIST_STYLES[m.group(2)]}"',
+        fragment,
     )
 
 
@@ -116,6 +133,18 @@ select pi.position, pi.role, pi.is_featured, pi.alt, pi.caption, pi.heading, i.i
 from post_images pi join images i on i.id = pi.image_id
 where pi.post_id = :id order by pi.position
 """
+NEIGHBOURS_SQL = """
+select 'previous' as side, id, title, published_at from (
+  select id, title, published_at from posts
+  where site_id = :site and (published_at < :at or (published_at = :at and id < :id))
+  order by published_at desc, id desc limit 1)
+union all
+select 'next', id, title, published_at from (
+  select id, title, published_at from posts
+  where site_id = :site and (published_at > :at or (published_at = :at and id > :id))
+  order by published_at, id limit 1)
+"""
+VERSIONS_SQL = "select count(*) from post_versions where post_id = :id"
 COMMENTS_SQL = """
 select id, parent_id, depth, path, comment_type, author_name, author_url, is_post_author,
        published_at, body_html, body_text, permalink, deleted_at
@@ -153,6 +182,11 @@ async def post_page(datasette: Any, request: Any) -> Response:
         comment["author_link"] = _http_url(comment["author_url"])
         comment["source_link"] = _http_url(comment["permalink"])
         comments.append(comment)
+    neighbours = {}
+    if post["published_at"]:
+        params = {"site": post["site_id"], "at": post["published_at"], "id": post_id}
+        neighbours = {r["side"]: dict(r) for r in await db.execute(NEIGHBOURS_SQL, params)}
+    versions = (await db.execute(VERSIONS_SQL, {"id": post_id})).single_value()
     featured = [i for i in images if i["role"] == "featured"]
     body = _clean(post["body_html"], base_url=post["url"], tags=_BODY_TAGS)
     sections, elsewhere = _sections(body, [i for i in images if i["role"] != "featured"])
@@ -166,6 +200,10 @@ async def post_page(datasette: Any, request: Any) -> Response:
         "other_images": elsewhere,
         "image_count": len(images),
         "comments": comments,
+        "deleted_count": sum(1 for c in comments if c["deleted_at"]),
+        "previous_post": neighbours.get("previous"),
+        "next_post": neighbours.get("next"),
+        "version_count": versions,
         "comments_truncated": len(rows.rows) > MAX_COMMENTS,
         "max_comments": MAX_COMMENTS,
     }
