@@ -133,18 +133,6 @@ select pi.position, pi.role, pi.is_featured, pi.alt, pi.caption, pi.heading, i.i
 from post_images pi join images i on i.id = pi.image_id
 where pi.post_id = :id order by pi.position
 """
-NEIGHBOURS_SQL = """
-select 'previous' as side, id, title, published_at from (
-  select id, title, published_at from posts
-  where site_id = :site and (published_at < :at or (published_at = :at and id < :id))
-  order by published_at desc, id desc limit 1)
-union all
-select 'next', id, title, published_at from (
-  select id, title, published_at from posts
-  where site_id = :site and (published_at > :at or (published_at = :at and id > :id))
-  order by published_at, id limit 1)
-"""
-VERSIONS_SQL = "select count(*) from post_versions where post_id = :id"
 COMMENTS_SQL = """
 select id, parent_id, depth, path, comment_type, author_name, author_url, is_post_author,
        published_at, body_html, body_text, permalink, deleted_at
@@ -182,11 +170,6 @@ async def post_page(datasette: Any, request: Any) -> Response:
         comment["author_link"] = _http_url(comment["author_url"])
         comment["source_link"] = _http_url(comment["permalink"])
         comments.append(comment)
-    neighbours = {}
-    if post["published_at"]:
-        params = {"site": post["site_id"], "at": post["published_at"], "id": post_id}
-        neighbours = {r["side"]: dict(r) for r in await db.execute(NEIGHBOURS_SQL, params)}
-    versions = (await db.execute(VERSIONS_SQL, {"id": post_id})).single_value()
     featured = [i for i in images if i["role"] == "featured"]
     body = _clean(post["body_html"], base_url=post["url"], tags=_BODY_TAGS)
     sections, elsewhere = _sections(body, [i for i in images if i["role"] != "featured"])
@@ -201,9 +184,6 @@ async def post_page(datasette: Any, request: Any) -> Response:
         "image_count": len(images),
         "comments": comments,
         "deleted_count": sum(1 for c in comments if c["deleted_at"]),
-        "previous_post": neighbours.get("previous"),
-        "next_post": neighbours.get("next"),
-        "version_count": versions,
         "comments_truncated": len(rows.rows) > MAX_COMMENTS,
         "max_comments": MAX_COMMENTS,
     }
