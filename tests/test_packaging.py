@@ -83,7 +83,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist),
          str(source)],
-        capture_output=True, text=True, timeout=600, env=_clean_env(),
+        capture_output=True, text=True, timeout=600, env=_clean_env(), check=False,
     )
     assert build.returncode == 0, build.stderr[-3000:]
     (wheel,) = dist.glob("fitarchive-*.whl")
@@ -92,7 +92,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     install = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
          "--disable-pip-version-check", str(wheel)],
-        capture_output=True, text=True, timeout=900, env=_clean_env(),
+        capture_output=True, text=True, timeout=900, env=_clean_env(), check=False,
     )
     assert install.returncode == 0, install.stderr[-3000:]
     workdir = tmp / "elsewhere"
@@ -192,14 +192,19 @@ def test_serve_from_the_wheel_uses_the_shipped_metadata_and_reader_view(
     post_id = posts[0]["post_id"]
     page = httpx.get(f"{served}/post/{post_id}", timeout=10)
     assert page.status_code == 200
-    assert 'class="post-body"' in page.text
+    assert 'class="post-body prose"' in page.text
     sources = re.findall(r'<img src="(/images/[^"]+)"', page.text)
     assert sources, "the reader view shows images from the image store"
     for src in sources:
         image = httpx.get(served + src, timeout=10)
         assert image.status_code == 200 and image.headers["content-type"].startswith("image/")
     css = httpx.get(served + "/static/archive.css", timeout=10)
-    assert css.status_code == 200 and ".post-body" in css.text
+    assert css.status_code == 200 and ".prose" in css.text
+    table = httpx.get(served + "/demo/posts", timeout=10).text
+    columns = re.findall(r'<th [^>]*data-column="([^"]+)"', table)
+    assert columns[:2] == ["thumbnail", "title"] and "body_html" not in columns
+    missing = httpx.get(served + "/no/such/page", timeout=10)
+    assert missing.status_code == 404 and "archive.css" in missing.text
 
 
 def test_export_from_the_wheel_streams_csv(installed: Installed, demo_db: Path) -> None:
@@ -207,3 +212,28 @@ def test_export_from_the_wheel_streams_csv(installed: Installed, demo_db: Path) 
     assert result.returncode == 0, result.stderr
     header = result.stdout.splitlines()[0].split(",")
     assert "body_html" in header and "title" in header
+
+
+def test_editable_install_serves_the_checkout_configuration(
+    tmp_path: Path, installed: Installed
+) -> None:
+    """`make demo` installs the checkout with ``pip install -e``: the configuration then
+    comes from the checkout's ``archive/``, both through publish and as a package."""
+    source = installed.wheel.parent.parent / "src"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    install = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+         "--disable-pip-version-check", "-e", str(source)],
+        capture_output=True, text=True, timeout=900, env=_clean_env(), check=False,
+    )
+    assert install.returncode == 0, install.stderr[-3000:]
+    probe = subprocess.run(
+        [str(venv / "bin" / "python"), "-c",
+         "import importlib.resources, scraper.publish as p; print(p.ARCHIVE_CONFIG_DIR); "
+         "print(importlib.resources.files('fitarchive_site') / 'metadata.yml')"],
+        cwd=installed.workdir, env=_clean_env(), capture_output=True, text=True, check=True,
+    )
+    config, metadata = probe.stdout.split()
+    assert Path(config) == source / "archive"
+    assert Path(metadata) == source / "archive" / "metadata.yml"
