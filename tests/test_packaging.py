@@ -53,7 +53,7 @@ class Installed:
     def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(self.bin / "fitarchive"), *args], cwd=self.workdir, env=self.env,
-            capture_output=True, text=True, timeout=timeout,
+            capture_output=True, text=True, timeout=timeout, check=False,
         )
 
 
@@ -230,8 +230,8 @@ def test_editable_install_serves_the_checkout_configuration(
     assert install.returncode == 0, install.stderr[-3000:]
     probe = subprocess.run(
         [str(venv / "bin" / "python"), "-c",
-         "import importlib.resources, scraper.publish as p; print(p.ARCHIVE_CONFIG_DIR); "
-         "print(importlib.resources.files('fitarchive_site') / 'metadata.yml')"],
+         ("import importlib.resources, scraper.publish as p; print(p.ARCHIVE_CONFIG_DIR); "
+          "print(importlib.resources.files('fitarchive_site') / 'metadata.yml')")],
         cwd=installed.workdir, env=_clean_env(), capture_output=True, text=True, check=True,
     )
     config, metadata = probe.stdout.split()
