@@ -237,3 +237,35 @@ def test_editable_install_serves_the_checkout_configuration(
     config, metadata = probe.stdout.split()
     assert Path(config) == source / "archive"
     assert Path(metadata) == source / "archive" / "metadata.yml"
+
+
+def test_demo_from_the_wheel_crawls_and_serves(installed: Installed, demo_db: Path) -> None:
+    """`fitarchive demo` as the README runs it: crawl, then Datasette until stopped.
+    (``demo_db`` holds the sample blog's port taken while this runs as well.)"""
+    port = _free_port()
+    db = installed.workdir / "served-demo" / "fitness.db"
+    process = subprocess.Popen(
+        [str(installed.bin / "fitarchive"), "demo", "--db", str(db), "--port", str(port)],
+        cwd=installed.workdir, env=installed.env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"fitarchive demo did not serve: {output[-3000:]}")
+            time.sleep(0.5)
+        posts = httpx.get(base + "/fitness/posts.json", params={"_shape": "array"},
+                          timeout=10).json()
+        assert len(posts) > 0
+        assert "Fitness blog archive" in httpx.get(base + "/", timeout=10).text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

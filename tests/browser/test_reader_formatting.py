@@ -164,6 +164,7 @@ def test_screenshot_of_the_formatted_post(
     reader: Page, watch: PageWatch, screenshots: Path, readme_screenshots: Path | None
 ) -> None:
     page = reader
+    page.set_viewport_size({"width": 760, "height": 800})
     page.wait_for_load_state("networkidle")
     page.screenshot(path=screenshots / "post-formatting.png", full_page=True)
     if readme_screenshots:

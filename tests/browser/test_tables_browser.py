@@ -153,6 +153,7 @@ def test_reader_view_links_previous_next_versions_and_counts_deleted(
     expect(versions).to_have_text("2 versions")
     versions.click()
     expect(page.locator("table.rows-and-columns tbody tr")).to_have_count(2)
+    page.set_viewport_size({"width": 760, "height": 800})  # a reading column, as in the README
     page.goto(f"{base}/post/{archive.routine_post_id}")
     page.evaluate("window.scrollTo(0, 0)")
     _shoot(page, "post-page.png", screenshots, readme_screenshots, full_page=True)
