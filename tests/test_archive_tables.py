@@ -62,6 +62,13 @@ async def test_sorting_and_row_pages_are_untouched(ds: Datasette) -> None:
     assert row.status_code == 200 and 'data-column="body_html"' in row.text
 
 
+async def test_a_hidden_column_shows_when_asked_for(ds: Datasette) -> None:
+    response = await ds.client.get("/fitness/posts?_col=title&_col=body_html")
+    soup = BeautifulSoup(response.text, "html.parser")
+    heads = [th["data-column"] for th in soup.select("table.rows-and-columns thead th")]
+    assert "body_html" in heads and "title" in heads
+
+
 async def test_json_and_csv_keep_every_column_in_storage_order(ds: Datasette) -> None:
     rows = (await ds.client.get("/fitness/posts.json?_shape=array")).json()
     assert list(rows[0])[:4] == ["id", "site_id", "remote_id", "url"]

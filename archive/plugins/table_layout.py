@@ -1,7 +1,7 @@
 """Table pages that read well: each table's ``table_layout`` block in metadata.yml puts
-the columns a reader wants first, the ids last, hides long markup, and adds computed
-columns (a post's thumbnail and image count). Only the HTML table changes: JSON and CSV
-keep every column in storage order.
+the columns a reader wants first, the ids last, hides long markup (unless asked for
+with ``?_col=``), and adds computed columns (a post's thumbnail and image count). Only
+the HTML table changes: JSON and CSV keep every column in storage order.
 
 ``templates/_table.html`` calls :func:`table_layout` (given to templates on table
 pages); every page also gets ``archive_database``, the served archive's name, for links.
@@ -121,7 +121,7 @@ def _archive_database(datasette: Any) -> str | None:
 
 @hookimpl
 def extra_template_vars(template: str, database: str | None, table: str | None,
-                        view_name: str, datasette: Any) -> dict[str, Any]:
+                        view_name: str, request: Any, datasette: Any) -> dict[str, Any]:
     variables: dict[str, Any] = {"archive_database": _archive_database(datasette)}
     if view_name != "table" or not database or not table:
         return variables
@@ -140,8 +140,10 @@ def extra_template_vars(template: str, database: str | None, table: str | None,
                 await adder(datasette, database, layout,
                             [n for n in computed if COMPUTED[n] is adder])
                 done.add(adder)
+        asked = set(request.args.getlist("_col")) if request is not None else set()
+        hidden = [n for n in config.get("hidden", []) if n not in asked]
         return arrange(layout, list(config.get("first", [])), list(config.get("last", [])),
-                       list(config.get("hidden", [])))
+                       hidden)
 
     variables["table_layout"] = table_layout
     return variables

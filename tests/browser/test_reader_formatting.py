@@ -160,6 +160,21 @@ def test_comment_lists_and_images_scale_to_the_column(
     assert shown and shown["width"] <= body["width"] + 0.5
 
 
+def test_narrow_screen_scrolls_wide_content_inside_the_column(
+    page: Page, formatted_server: FormattedServer
+) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{formatted_server.base_url}/post/{formatted_server.post.post_id}")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "nothing pushes the page sideways"
+    body = _box(page, ".post-body")
+    for selector in (".post-body table", ".post-body pre", ".post-body figure img"):
+        box = _box(page, selector)
+        assert box["x"] + box["width"] <= body["x"] + body["width"] + 0.5, selector
+    assert _style(page, ".post-body td", "display")["display"] == "table-cell"
+
+
 def test_screenshot_of_the_formatted_post(
     reader: Page, watch: PageWatch, screenshots: Path, readme_screenshots: Path | None
 ) -> None:
