@@ -10,6 +10,7 @@ Imports only datasette, markupsafe and the standard library.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import quote
@@ -56,8 +57,6 @@ def _thumbnail(datasette: Any, path: str | None) -> Markup:
 async def _post_images(datasette: Any, database: str,
                        rows: list[list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     """Image count and thumbnail path of each post in ``rows``, by post id (as text)."""
-    import json
-
     ids = []
     for row in rows:
         for cell in row:
@@ -75,7 +74,7 @@ async def _add_post_images(datasette: Any, database: str, layout: Layout,
     found = await _post_images(datasette, database, layout.rows)
     wanted = list(names)
     descriptions = {"thumbnail": "The post's featured (or first) image from the image store.",
-                    "image_count": "Number of images archived for the post."}
+                    "image_count": "Number of images placed in the post (archived or not)."}
     layout.columns += [_column(n, descriptions[n]) for n in wanted]
     for row in layout.rows:
         post_id = next((str(c["raw"]) for c in row if c["column"] == "id"), "")
