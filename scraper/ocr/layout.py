@@ -8,6 +8,7 @@ slight angle still falls into rows. Pure functions; imports only ``records``.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -136,7 +137,7 @@ def _order(items: list[_Item], lines: Sequence[OcrLine], min_gap: float) -> list
         j = i + 1
         while inner and j < len(bands):
             shared = _intersect(inner, _free(bands[j], lo, hi, min_gap), min_gap)
-            if not shared:
+            if not shared or _set_apart(bands[i:j], bands[j]):
                 break
             inner, j = shared, j + 1
         block = [it for band in bands[i:j] for it in band]
@@ -149,6 +150,18 @@ def _order(items: list[_Item], lines: Sequence[OcrLine], min_gap: float) -> list
                 out.extend(band)
         i = j
     return out
+
+
+def _top(band: list[_Item]) -> float:
+    return min(it.y0 for it in band)
+
+
+def _set_apart(block: list[list[_Item]], band: list[_Item]) -> bool:
+    """Say whether ``band`` lies further below ``block`` than its rows lie apart (a footer)."""
+    if len(block) < 2:
+        return False
+    steps = [_top(b) - _top(a) for a, b in itertools.pairwise(block)]
+    return _top(band) - _top(block[-1]) > 1.6 * median(steps)
 
 
 def _columns(block: list[_Item], gutters: list[tuple[float, float]],
