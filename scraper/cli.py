@@ -488,7 +488,8 @@ def migrate(db_path: Path) -> None:
 @db_option
 @click.option("--port", type=PORT, default=8001, show_default=True, help="Port for Datasette (127.0.0.1).")
 @click.option("--no-serve", is_flag=True, help="Only crawl the sample blog; do not start Datasette.")
-def demo(db_path: Path, port: int, no_serve: bool) -> None:
+@click.option("--ocr", "run_ocr", is_flag=True, help="Also read the routine cards with OCR (the [ocr] extra).")
+def demo(db_path: Path, port: int, no_serve: bool, run_ocr: bool) -> None:
     """Crawl the bundled sample blog, then serve it, e.g. ``fitarchive demo --port 8001``.
 
     The sample blog is served on 127.0.0.1 for the crawl only (on port 8089,
@@ -501,6 +502,8 @@ def demo(db_path: Path, port: int, no_serve: bool) -> None:
     _check_db_path(db_path)
     if not no_serve:
         publish.check_port_free("127.0.0.1", port)  # before crawling, not after
+    if run_ocr:
+        _check_ocr_installed()
     with ExitStack() as stack:
         try:
             url = stack.enter_context(serve_sample_blog())
@@ -510,6 +513,8 @@ def demo(db_path: Path, port: int, no_serve: bool) -> None:
         report = _run_schedule(db_path, [SiteConfig(url=url, settings=settings)], quiet=False, as_json=False)
     if report.exit_code:
         sys.exit(report.exit_code)
+    if run_ocr:
+        _ocr_archive(db_path, reparse=False, memory_cap_mb=None, quiet=False)
     if not no_serve:
         _serve(db_path, port)
 

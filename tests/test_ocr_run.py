@@ -185,7 +185,8 @@ cli(sys.argv[1:], prog_name="fitarchive")
 
 
 @pytest.mark.parametrize("args", [["ocr", "--db", "{db}"], ["ocr", "--json", "{card}"],
-                                  ["crawl", "http://127.0.0.1:9/", "--ocr", "--db", "{db}"]])
+                                  ["crawl", "http://127.0.0.1:9/", "--ocr", "--db", "{db}"],
+                                  ["demo", "--no-serve", "--ocr", "--db", "{db}"]])
 def test_without_the_extra_ocr_says_how_to_install_it(tmp_path: Path, args: list[str]) -> None:
     db_path = tmp_path / "a.db"
     make_archive(db_path, {"card.png": BACK_CARD.encode()})
@@ -263,3 +264,4 @@ def test_the_config_file_can_ask_for_ocr_after_each_run(tmp_path: Path) -> None:
     config.write_text('ocr = "yes"\n[[sites]]\nurl = "http://127.0.0.1:9/"\n')
     with pytest.raises(ConfigError, match="'ocr' must be bool"):
         load_config(config)
+
