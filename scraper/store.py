@@ -1072,8 +1072,9 @@ def stored_pages(db: Database, site_id: int, kind: str) -> Iterator[tuple[str, b
 __all__ += [
     "OcrTarget",
     "StoredReading",
-    "ocr_pending",
+    "image_text_id",
     "ocr_counts",
+    "ocr_pending",
     "readings_to_reparse",
     "replace_routine_rows",
     "save_image_reading",
@@ -1085,27 +1086,48 @@ OCR_MIME_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/b
 
 
 class _Line(Protocol):
-    text: str
-    confidence: float
-    box: tuple[tuple[float, float], ...]
+    """An OCR line (``scraper.ocr.records.OcrLine``): store does not import the OCR package."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def box(self) -> tuple[tuple[float, float], ...]: ...
 
 
 class _Reading(Protocol):
-    lines: tuple[_Line, ...]
-    text: str
-    mean_confidence: float | None
-    engine: str
-    engine_version: str
+    """An image reading (``scraper.ocr.records.ImageReading``)."""
+
+    @property
+    def lines(self) -> tuple[_Line, ...]: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def mean_confidence(self) -> float | None: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def engine_version(self) -> str: ...
 
 
 class _Row(Protocol):
-    position: int
-    exercise: str
-    sets: int | None
-    reps: str | None
-    rest_seconds: int | None
-    source_line: str
-    low_confidence: bool
+    """A routine row (``scraper.ocr.records.RoutineRow``)."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def exercise(self) -> str: ...
+    @property
+    def sets(self) -> int | None: ...
+    @property
+    def reps(self) -> str | None: ...
+    @property
+    def rest_seconds(self) -> int | None: ...
+    @property
+    def source_line(self) -> str: ...
+    @property
+    def low_confidence(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
