@@ -580,7 +580,11 @@ def ocr(files: tuple[Path, ...], db_path: Path, as_json: bool, reparse: bool, me
     if as_json:
         _ocr_files(files)
         return
-    _ocr_archive(db_path, reparse=reparse, memory_cap_mb=memory_cap_mb, quiet=quiet)
+    try:
+        _ocr_archive(db_path, reparse=reparse, memory_cap_mb=memory_cap_mb, quiet=quiet)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; what was read stays stored. Run the same command to resume.", err=True)
+        sys.exit(130)
 
 
 def _ocr_files(files: tuple[Path, ...]) -> None:

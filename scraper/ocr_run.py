@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import resource
+import signal
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -86,8 +87,13 @@ def _default_engine() -> Engine:
 
 
 def _init_worker(factory: Callable[[], Engine], memory_cap_mb: int) -> None:
-    """Cap the worker's address space, then load the engine (models once per worker)."""
+    """Cap the worker's address space, then load the engine (models once per worker).
+
+    Ctrl-C is the parent's to handle: it stores what was read and stops the worker, so
+    the image being read is not taken for one that killed its worker.
+    """
     global _engine
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     cap = memory_cap_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     _engine = factory()

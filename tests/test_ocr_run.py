@@ -265,3 +265,35 @@ def test_the_config_file_can_ask_for_ocr_after_each_run(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="'ocr' must be bool"):
         load_config(config)
 
+
+
+INTERRUPTIBLE_RUN = """
+import sys
+sys.path[:0] = [{tests!r}, {repo!r}]
+import scraper.ocr_run
+from ocr_fakes import FakeEngine
+scraper.ocr_run._default_engine = FakeEngine
+scraper.ocr_run.ocr_available = lambda: True
+import scraper.ocr.engine
+scraper.ocr.engine.ocr_available = lambda: True
+from scraper.cli import cli
+cli(["ocr", "--db", {db!r}], prog_name="fitarchive")
+"""
+
+
+def test_ctrl_c_stores_what_was_read_and_marks_nothing_failed(tmp_path: Path) -> None:
+    db_path = tmp_path / "a.db"
+    make_archive(db_path, {f"card-{n}.png": f"SLOW\nSquat {n} x 5".encode() for n in range(40)})
+    script = INTERRUPTIBLE_RUN.format(tests=str(REPO / "tests"), repo=str(REPO), db=str(db_path))
+    process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and query(db_path, "select count(*) from image_text")[0][0] < 8:
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGINT)  # the whole group, as a terminal's Ctrl-C does
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "Run the same command to resume" in stderr
+    stored = query(db_path, "select count(*) from image_text")[0][0]
+    assert query(db_path, "select count(*) from image_text where error is not null") == [(0,)]
+    assert run_ocr(db_path, engine_factory=FakeEngine).read == 40 - stored
