@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from ocr_readings import line, listing, reading, table
 
 from scraper.ocr.layout import order_lines
 from scraper.ocr.records import OcrLine
 from scraper.ocr.routine import PARSER_VERSION, parse_rest, parse_routine
-from tests.ocr_cards import line, listing, reading, table
 
 
 def rows_of(card_reading):  # type: ignore[no-untyped-def]
@@ -211,3 +211,41 @@ def test_empty_reading_has_no_rows() -> None:
 ])
 def test_parse_rest(text: str, seconds: int | None) -> None:
     assert parse_rest(text) == seconds
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Front squat 2X2O, rest 75 s", ("Front squat", 2, "20", 75)),
+    ("Calf raise 4 x io", ("Calf raise", 4, "10", None)),
+    ("Hollow hold 3 x 6o s, rest gosec", ("Hollow hold", 3, "60 s", 90)),
+    ("'T-bar row 4 x 8", ("T-bar row", 4, "8", None)),
+])
+def test_digits_read_as_letters_are_repaired_where_a_number_stands(
+        text: str, expected: tuple[object, ...]) -> None:
+    assert rows_of(listing(text)) == [expected]
+
+
+def test_a_larger_title_with_a_scheme_in_it_is_a_heading() -> None:
+    title = line("5x5 Strength", y=10)
+    title = OcrLine(title.text, 0.99, ((20, 10), (200, 10), (200, 50), (20, 50)))
+    body = [line(t, y=70 + 45 * i) for i, t in enumerate(
+        ["Back squat 5 x 5", "Bench press 5 x 5", "Barbell row 5 x 5", "Rest 3 min"])]
+    assert [r[0] for r in rows_of(reading([title, *body]))] == [
+        "Back squat", "Bench press", "Barbell row"]
+
+
+def test_scheme_lines_under_names_with_a_misread_rest_word() -> None:
+    card = listing("Arm Day", "Hammer curl", "3 × 10-12, rest 90sec", "Good morning",
+                   "5 × 5, Eest 2:00")
+    assert rows_of(card) == [("Hammer curl", 3, "10-12", 90), ("Good morning", 5, "5", 120)]
+
+
+def test_an_unparsed_exercise_with_its_own_rest_is_not_a_card_rest() -> None:
+    card = listing("2. Face pull 3 . 8 (45 s rest)", "3. Lat pulldown 4 sets of 5-9")
+    assert rows_of(card) == [("Lat pulldown", 4, "5-9", None)]
+
+
+def test_a_scheme_whose_x_was_lost_is_read_at_the_end_of_a_line() -> None:
+    card = listing("SEATED CABLE ROW 3 8-12", "WALL SIT 4 45 S", "Push-ups 4 AMRAP, rest 60 s",
+                   "Week 2 of 6: deload", "Keep 1-2 reps in reserve")
+    assert rows_of(card) == [("SEATED CABLE ROW", 3, "8-12", None), ("WALL SIT", 4, "45 s", None),
+                             ("Push-ups", 4, "AMRAP", 60)]

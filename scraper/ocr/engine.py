@@ -26,7 +26,6 @@ INSTALL_HINT = "install it with `pip install 'fitarchive[ocr]'`"
 # The models shipped inside the rapidocr wheel (its models/ folder).
 DET_MODEL = "PP-OCRv6_det_small"
 REC_MODEL = "PP-OCRv6_rec_small"
-CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile"
 # Images smaller than this (either side, pixels) hold no readable routine.
 MIN_SIDE = 16
 # Larger images are scaled down to this longest side before reading (pixels).
@@ -63,7 +62,7 @@ def _model_dir() -> Path:
     except ImportError as exc:
         raise OcrUnavailable(f"OCR is not installed ({exc.name} is missing): {INSTALL_HINT}") from exc
     folder = Path(rapidocr.__file__).resolve().parent / "models"
-    for name in (DET_MODEL, REC_MODEL, CLS_MODEL):
+    for name in (DET_MODEL, REC_MODEL):
         if not (folder / f"{name}.onnx").is_file():
             raise OcrUnavailable(f"RapidOCR's bundled model {name}.onnx is missing in {folder}: "
                                  f"reinstall it with `pip install --force-reinstall 'fitarchive[ocr]'`")
@@ -86,12 +85,13 @@ class OcrEngine:
         from rapidocr import RapidOCR
 
         params: dict[str, Any] = {
-            "Global.log_level": "warning",
+            "Global.log_level": "error",
             "Global.model_root_dir": str(folder),
             "Global.max_side_len": MAX_SIDE,
             "Det.model_path": str(folder / f"{DET_MODEL}.onnx"),
             "Rec.model_path": str(folder / f"{REC_MODEL}.onnx"),
-            "Cls.model_path": str(folder / f"{CLS_MODEL}.onnx"),
+            # cards are upright: the 180-degree classifier costs time and flips short lines
+            "Global.use_cls": False,
         }
         if threads:
             for part in ("intra_op_num_threads", "inter_op_num_threads"):

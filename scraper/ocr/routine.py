@@ -12,6 +12,7 @@ dropped. Pure functions; imports only the OCR records and layout.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -26,9 +27,11 @@ PARSER_VERSION = 1
 # A row with a line read below this confidence is flagged low_confidence.
 LOW_CONFIDENCE = 0.8
 
-_SECONDS = r"(?:s|sec|secs|second|seconds|\")"
+_SECOND_UNITS = r"s|sec|secs|second|seconds|\""
+_DISTANCE_UNITS = r"m|meters|metres|yd|yds|yards|km"
+_SECONDS = rf"(?:{_SECOND_UNITS})"
 _MINUTES = r"(?:min|mins|minute|minutes|m|')"
-_DISTANCE = r"(?:m|meters|metres|yd|yds|yards|km)"
+_DISTANCE = rf"(?:{_DISTANCE_UNITS})"
 # A duration: 1:30 | 2 min | 1 min 30 s | 1.5 min | 90 s | 90sec
 _DURATION = re.compile(
     rf"(?<![\d:])(?:(?P<mm>\d{{1,2}}):(?P<ss>[0-5]\d)(?!\d)"
@@ -37,6 +40,7 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _DUR = re.sub(r"\?P<\w+>", "?:", _DURATION.pattern)  # the same without named groups
+_REST_FILLER = frozenset(["between", "all", "each", "the", "sets", "set", "exercises", "exercise", "rounds", "round", "after", "and", "periods", "period", "of", "time"])
 _REST_WORD = re.compile(r"\b(?:rest|recovery|pause|break)\b", re.IGNORECASE)
 # "rest 90 s", "Rest: 1:30", "rest between sets 2 min", "90 s rest"
 _REST = re.compile(
@@ -53,15 +57,18 @@ _REPS = (
 _PER_SIDE = r"(?:\s*(?:/\s*|each\s+|per\s+)(?:side|leg|arm))?"
 # One set/rep scheme; the named groups say which notation matched.
 _SCHEME = re.compile(
-    rf"(?<![\w.])(?P<sets>\d{{1,2}})\s*(?:sets?\s*)?(?:x|of|by)\s*(?P<reps>{_REPS}){_PER_SIDE}"
+    rf"(?<![\w.])(?P<sets>\d{{1,2}})\s*(?:(?:set'?s?'?\s*)?(?:x|by)|set'?s?'?\s*of)\s*(?P<reps>{_REPS}){_PER_SIDE}"
     rf"(?:\s*reps?\b)?"
-    rf"|(?<![\w.])(?P<sets2>\d{{1,2}})\s*sets?\s*[,:/]?\s*(?:of\s+)?(?P<reps2>{_REPS})\s*reps?\b"
+    rf"|(?<![\w.])(?P<sets2>\d{{1,2}})\s*set'?s?'?\s*[,:/]?\s*(?:of\s+)?(?P<reps2>{_REPS})\s*reps?\b"
     rf"|(?<![\w.])(?P<reps3>\d+(?:-\d+)?)\s*reps\b",
     re.IGNORECASE,
 )
+# sets and reps side by side, "x" lost: only at the end of a line (see _bare_scheme)
+_BARE_SCHEME = re.compile(rf"(?<![\w.])(?P<sets>\d{{1,2}})\s+(?P<reps>{_REPS})(?:\s*reps?\b)?",
+                          re.IGNORECASE)
 _BULLET = re.compile(
     r"^\s*(?:[•·▪►▸‣◦●○■□✓✔*+>~\-]+|\(?\d{1,2}[.):]|\(\d{1,2}\)|[A-H]\d{1,2}[.):]?"
-    r"|\d{1,2}(?=\s+[^\W\d_]))\s*"
+    r"|\d{1,2}(?=\s+(?!(?:x|sets?|reps?|of|by)\b)[^\W\d_]{2}))\s*"
 )
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _TRIM = " \t:;,.-|@=/()[]"
@@ -80,6 +87,7 @@ class _Row:
     cells: tuple[str, ...]
     centres: tuple[float | None, ...]
     confidence: float
+    height: float | None = None  # of the tallest box, pixels
 
     @property
     def text(self) -> str:
@@ -99,7 +107,25 @@ def _normalise(text: str) -> str:
     for a, b in (("×", "x"), ("✕", "x"), ("✖", "x"), ("–", "-"), ("—", "-"), ("‒", "-"),
                  ("−", "-"), ("’", "'"), ("‘", "'"), ("″", '"'), ("“", '"'), ("”", '"')):
         text = text.replace(a, b)
-    return re.sub(r"\s+", " ", text).strip()
+    return _repair_digits(re.sub(r"\s+", " ", text).strip())
+
+
+_CONFUSED = str.maketrans("oOIl|ig", "0011119")
+# A number with letters OCR often reads for digits ("2o", "1O", "9osec").
+_MIXED_NUMBER = re.compile(
+    r"(?:(?<![^\W\d_])|(?<=\d[xX]))(?=[0-9oOIl|]*\d)[0-9oOIl|]+(?=(?:s|sec|secs|seconds|min|mins|reps?|x)?(?![^\W\d_]))"
+)
+# A number read as letters alone, where only a number can stand ("x io", "rest gosec").
+_LETTER_NUMBER = re.compile(
+    r"(\b(?:x|rest:?)\s*)([oOIlig]{1,3})(?=(?:s|sec|secs|seconds|min|mins|reps?)?(?![^\W\d_]))",
+    re.IGNORECASE,
+)
+
+
+def _repair_digits(text: str) -> str:
+    """Repair digits OCR read as look-alike letters where a number stands ("3x1O" -> "3x10")."""
+    text = _MIXED_NUMBER.sub(lambda m: m.group(0).translate(_CONFUSED), text)
+    return _LETTER_NUMBER.sub(lambda m: m.group(1) + m.group(2).translate(_CONFUSED), text)
 
 
 def _seconds(match: re.Match[str]) -> int:
@@ -143,7 +169,7 @@ def _reps(text: str) -> str | None:
     if text in {"amrap", "max", "failure"}:
         return "AMRAP" if text == "amrap" else text
     match = re.fullmatch(
-        rf"(\d+)(?:\s*-\s*(\d+))?\s*({_SECONDS[3:-1]}|min|mins|minutes|{_DISTANCE[3:-1]})?"
+        rf"(\d+)(?:\s*-\s*(\d+))?\s*({_SECOND_UNITS}|min|mins|minutes|{_DISTANCE_UNITS})?"
         rf"\s*(?:reps?)?\s*((?:/\s*|each\s+|per\s+)(?:side|leg|arm))?",
         text,
     )
@@ -164,7 +190,9 @@ def _reps(text: str) -> str | None:
 def _name(text: str) -> str:
     """Clean an exercise name: no bullet, no separators at either end, single spaces."""
     text = _BULLET.sub("", text, count=1)
-    return re.sub(r"\s+", " ", text).strip(_TRIM + " ")
+    text = re.sub(r"(^|\s)['`\"]+(?=\w)", r"\1", text)  # stray quote marks before a word
+    text = re.sub(r"(?:\s+(?:sets?|x|of|reps?))+\s*$", "", text, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", text).strip(_TRIM + " '`\"")
 
 
 @dataclass(frozen=True)
@@ -175,35 +203,56 @@ class _Parsed:
     rest: int | None
 
 
+def _rest_after(after: str) -> tuple[int | None, tuple[int, int] | None]:
+    """Find the rest written after a scheme: seconds and its span within ``after``."""
+    rest, match = _rest_in(after)
+    if match is not None:
+        return rest, match.span()
+    # a duration right after the scheme, maybe behind a misread word ("Eest 2:00")
+    bare = re.match(rf"^[\s,;|@/(-]*(?:[^\W\d_]{{1,6}}\s*:?\s*)?(?:{_DUR})", after, re.IGNORECASE)
+    if bare:
+        inner = _DURATION.search(bare.group(0))
+        return (_seconds(inner) if inner else None), bare.span()
+    return None, None
+
+
+def _bare_scheme(text: str) -> re.Match[str] | None:
+    """Find "Name 3 10" at the end of a line: a scheme whose "x" OCR dropped."""
+    for match in _BARE_SCHEME.finditer(text):
+        after = text[match.end():]
+        _, span = _rest_after(after)
+        if span is not None:
+            after = after[:span[0]] + after[span[1]:]
+        if _LETTERS.search(text[:match.start()]) and not re.search(r"\w", after):
+            return match
+    return None
+
+
 def _parse_line(text: str) -> list[_Parsed]:
     """Parse exercises with a set/rep scheme out of one line (two when columns ran together)."""
     text = _normalise(text)
     matches = list(_SCHEME.finditer(text))
     if not matches:
-        return []
+        bare = _bare_scheme(text)
+        matches = [bare] if bare else []
     found: list[_Parsed] = []
     start = 0
     for k, match in enumerate(matches):
+        groups = match.groupdict()
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
         before, after = text[start:match.start()], text[match.end():end]
-        rest, rest_match = _rest_in(after)
-        if rest is None:
-            bare = re.match(rf"^[\s,;|@/(-]*(?:{_DUR})", after, re.IGNORECASE)
-            if bare:
-                inner = _DURATION.search(bare.group(0))
-                rest, rest_match = (_seconds(inner) if inner else None), bare
-        leftover = after
-        if rest_match is not None:
-            leftover = after[:rest_match.start()] + " " + after[rest_match.end():]
+        rest, span = _rest_after(after)
+        leftover = after if span is None else after[:span[0]] + " " + after[span[1]:]
+        sets = groups.get("sets") or groups.get("sets2")
+        if not sets and _LETTERS.search(leftover):
+            continue  # "keep 1-2 reps in reserve": a note, not a rep count
         name = _name(before)
         if not _LETTERS.search(name):
-            name = _name(leftover) if k + 1 == len(matches) else ""
-            leftover = ""
-        start = match.end() + (rest_match.end() if rest_match is not None else 0)
+            name = _name(leftover) if k + 1 == len(matches) else ""  # "3 x 10 Push-ups"
+        start = match.end() + (span[1] if span is not None else 0)
         if not _LETTERS.search(name):
             continue
-        sets = match.group("sets") or match.group("sets2")
-        reps = match.group("reps") or match.group("reps2") or match.group("reps3")
+        reps = groups.get("reps") or groups.get("reps2") or groups.get("reps3")
         side = re.search(r"(?:/\s*|each\s+|per\s+)(side|leg|arm)", match.group(0), re.IGNORECASE)
         reps_text = _reps(reps) if reps else None
         if reps_text and side:
@@ -282,10 +331,20 @@ def _sequential(text: str, columns: list[_Column]) -> _Parsed | None:
     return _from_cells(values, columns)
 
 
+def _cell_number(text: str) -> str:
+    """Repair a table cell that OCR read as look-alike letters only ("IO" -> "10")."""
+    stripped = text.strip()
+    if re.fullmatch(r"[oOIlig]{1,3}", stripped):
+        return stripped.translate(_CONFUSED)
+    return text
+
+
 def _from_cells(values: dict[str, str], columns: list[_Column]) -> _Parsed | None:
     name = _name(_normalise(values.get("exercise", "")))
     if not _LETTERS.search(name):
         return None
+    values = {kind: value if kind == "exercise" else _cell_number(value)
+              for kind, value in values.items()}
     sets_match = re.search(r"\d+", values.get("sets", ""))
     sets = int(sets_match.group(0)) if sets_match else None
     reps = _reps(values["reps"]) if values.get("reps") else None
@@ -303,6 +362,12 @@ def _from_cells(values: dict[str, str], columns: list[_Column]) -> _Parsed | Non
     return _Parsed(name, sets, reps, rest)
 
 
+def _height(line: OcrLine) -> float:
+    """Return the height of a line's box along its own slant (left edge), pixels."""
+    (x0, y0), (x3, y3) = line.box[0], line.box[3]
+    return math.hypot(x3 - x0, y3 - y0)
+
+
 def _rows(lines: Sequence[OcrLine]) -> list[_Row]:
     rows = []
     for group in group_rows(lines):
@@ -310,18 +375,39 @@ def _rows(lines: Sequence[OcrLine]) -> list[_Row]:
             (min(x for x, _ in line.box) + max(x for x, _ in line.box)) / 2 if line.box else None
             for line in group
         )
+        heights = [_height(line) for line in group if len(line.box) == 4]
         rows.append(_Row(tuple(line.text for line in group), centres,
-                         min(line.confidence for line in group)))
+                         min(line.confidence for line in group),
+                         max(heights) if heights else None))
     return rows
 
 
 def _card_rest(row: _Row) -> int | None:
     """Return the seconds of a card-level rest line ("Rest 90 s between sets"), else None."""
-    text = _normalise(row.text)
-    if _SCHEME.search(text) or not _REST_WORD.search(text):
+    if _SCHEME.search(_normalise(row.text)):
         return None
-    rest, _ = _rest_in(text)
-    return rest
+    text = _BULLET.sub("", _normalise(row.text), count=1)
+    if not _REST_WORD.search(text):
+        return None
+    rest, match = _rest_in(text)
+    if match is None:
+        return None
+    others = _LETTERS.findall(text[:match.start()] + " " + text[match.end():])
+    if _REST_WORD.match(text) or all(w.lower() in _REST_FILLER for w in others):
+        return rest
+    return None
+
+
+def _headings(rows: list[_Row]) -> set[int]:
+    """Return the indexes of rows set in a larger type than the card's body (titles)."""
+    heights = sorted(r.height for r in rows if r.height)
+    if len(heights) < 4:
+        return set()
+    body = heights[len(heights) // 2]
+    found = {i for i, r in enumerate(rows) if r.height and r.height > 1.35 * body}
+    if rows[0].height and rows[0].height > 1.15 * body:  # a title on top, a size up
+        found.add(0)
+    return found
 
 
 def parse_routine(reading: ImageReading) -> list[RoutineRow]:
@@ -331,7 +417,11 @@ def parse_routine(reading: ImageReading) -> list[RoutineRow]:
     card_rest: int | None = None
     columns: list[_Column] | None = None
     pending: _Row | None = None  # a name alone on its line, waiting for its scheme below
-    for row in rows:
+    headings = _headings(rows)
+    for index, row in enumerate(rows):
+        if index in headings:
+            pending = None
+            continue
         header = _header(row)
         if header is not None:
             columns, pending = header, None
