@@ -590,13 +590,19 @@ def ocr(files: tuple[Path, ...], db_path: Path, as_json: bool, reparse: bool, me
 def _ocr_files(files: tuple[Path, ...]) -> None:
     """Print one JSON object per image file: text, lines with boxes, routine rows.
 
-    Exit code 1 when some file could not be read (its object carries ``error``).
+    A file that cannot be read gets ``{"file", "error"}`` and the others are still
+    read; the exit code is then 1.
     """
-    from scraper.ocr_run import read_files
+    from scraper.ocr import OcrEngine, OcrImageError, read_files_json
 
+    engine = OcrEngine()
     failed = 0
-    for result in read_files(files):
-        failed += "error" in result
+    for path in files:
+        try:
+            result = next(read_files_json([path], engine=engine))
+        except OcrImageError as exc:
+            failed += 1
+            result = {"file": str(path), "error": str(exc)}
         click.echo(json.dumps(result, ensure_ascii=False))
     if failed:
         click.echo(f"Error: {failed} of {len(files)} file{'s' if len(files) != 1 else ''} could not be read",

@@ -14,14 +14,14 @@ import logging
 import resource
 import signal
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlite_utils import Database
 
@@ -30,7 +30,7 @@ from scraper.errors import ScraperError
 from scraper.ocr.records import ImageReading, OcrLine, RoutineRow
 from scraper.ocr.routine import PARSER_VERSION, parse_routine
 
-__all__ = ["DEFAULT_MEMORY_CAP_MB", "OcrReport", "ProgressCallback", "read_files", "run_ocr"]
+__all__ = ["DEFAULT_MEMORY_CAP_MB", "OcrReport", "ProgressCallback", "run_ocr"]
 
 log = logging.getLogger(__name__)
 
@@ -253,29 +253,3 @@ def run_ocr(
     return OcrReport(engine=engine, engine_version=version, read=read, with_text=with_text, rows=rows_found,
                      failed=failed, reparsed=reparsed, memory_cap_mb=memory_cap_mb)
 
-
-def read_files(paths: Iterable[Path], engine_factory: Callable[[], Engine] | None = None) -> Iterator[dict[str, Any]]:
-    """Read image files directly (no archive), in this process: one JSON-ready dict per file.
-
-    Keys: ``file``, ``text``, ``lines`` (text, confidence, box) and ``rows`` (exercise, sets,
-    reps, rest_seconds, low_confidence), or ``file`` and ``error`` for a file that cannot be read.
-    """
-    engine = (engine_factory or _default_engine)()
-    for path in paths:
-        try:
-            reading = engine.read(Path(path).read_bytes())
-        except OSError as exc:
-            yield {"file": str(path), "error": f"cannot open: {exc.strerror}"}
-            continue
-        except ScraperError as exc:
-            yield {"file": str(path), "error": str(exc)}
-            continue
-        yield {
-            "file": str(path),
-            "text": reading.text,
-            "lines": [{"text": line.text, "confidence": line.confidence, "box": [list(p) for p in line.box]}
-                      for line in reading.lines],
-            "rows": [{"exercise": row.exercise, "sets": row.sets, "reps": row.reps,
-                      "rest_seconds": row.rest_seconds, "low_confidence": row.low_confidence}
-                     for row in parse_routine(reading)],
-        }
