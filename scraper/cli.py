@@ -440,6 +440,11 @@ def stats(db_path: Path) -> None:
         click.echo(f"{table:{width}} {db[table].count:>9}")
     deleted = db.execute("select count(*) from comments where deleted_at is not null").fetchone()[0]
     click.echo(f"{'deleted comments':{width}} {deleted:>9}")
+    if "image_text" in db.table_names():  # an archive read-only from before OCR lacks the tables
+        ocr = store.ocr_counts(db)
+        click.echo(f"{'images read':{width}} {ocr['with_text'] + ocr['without_text'] + ocr['failed']:>9}")
+        click.echo(f"{'images with text':{width}} {ocr['with_text']:>9}")
+        click.echo(f"{'routine rows':{width}} {ocr['routine_rows']:>9}")
     last = list(db.query("select started_at, status, message from crawl_runs order by id desc limit 1"))
     if last:
         click.echo(f"last run: {last[0]['started_at']} {last[0]['status']} {last[0]['message'] or ''}".rstrip())

@@ -1264,10 +1264,14 @@ def replace_routine_rows(db: Database, reading_id: int, sha256: str, rows: Itera
 
 
 def ocr_counts(db: Database) -> dict[str, int]:
-    """How many image files have text, no text, failed, and how many routine rows exist."""
+    """Image files by their newest reading (with text, without text, failed) and that reading's routine rows."""
+    newest = (
+        "with newest as (select t.* from image_text t where t.id = (select t2.id from image_text t2 "
+        "where t2.sha256 = t.sha256 order by t2.created_at desc, t2.id desc limit 1)) "
+    )
     row = db.execute(
-        "select count(*) filter (where error is null and line_count > 0), "
-        "count(*) filter (where error is null and line_count = 0), count(*) filter (where error is not null) "
-        "from image_text").fetchone()
-    rows = db.execute("select count(*) from routine_rows").fetchone()[0]
-    return {"with_text": row[0], "without_text": row[1], "failed": row[2], "routine_rows": rows}
+        newest + "select count(*) filter (where error is null and line_count > 0), "
+        "count(*) filter (where error is null and line_count = 0), count(*) filter (where error is not null), "
+        "(select count(*) from routine_rows r where r.image_text_id in (select id from newest)) from newest"
+    ).fetchone()
+    return {"with_text": row[0], "without_text": row[1], "failed": row[2], "routine_rows": row[3]}

@@ -297,3 +297,14 @@ def test_ctrl_c_stores_what_was_read_and_marks_nothing_failed(tmp_path: Path) ->
     stored = query(db_path, "select count(*) from image_text")[0][0]
     assert query(db_path, "select count(*) from image_text where error is not null") == [(0,)]
     assert run_ocr(db_path, engine_factory=FakeEngine).read == 40 - stored
+
+
+def test_stats_counts_images_read_and_routine_rows(tmp_path: Path) -> None:
+    db_path = tmp_path / "a.db"
+    make_archive(db_path, {"card.png": BACK_CARD.encode(), "photo.jpg": b"PHOTO", "broken.png": b"BOOM"})
+    run_ocr(db_path, engine_factory=FakeEngine)
+    result = CliRunner().invoke(cli, ["stats", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    counts = {line[:16].strip(): int(line[16:]) for line in result.output.splitlines()
+              if not line.startswith("last run")}
+    assert (counts["images read"], counts["images with text"], counts["routine rows"]) == (3, 1, 2)

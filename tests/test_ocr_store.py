@@ -103,6 +103,7 @@ def test_routine_exercises_lists_each_placement_with_the_newest_reading(db: Data
     db.execute("update image_text set created_at = '2000-01-01T00:00:00+00:00'")
     store.save_image_reading(db, sha, reading("Barbell row 4 x 8", "Face pull 3 x 15", version="2.0/test"),
                              [row(1, "Barbell row", 4, "8"), row(2, "Face pull", 3, "15")], parser_version=1)
+    assert store.ocr_counts(db) == {"with_text": 1, "without_text": 0, "failed": 0, "routine_rows": 2}
     result = list(db.query("select post_id, post_title, heading, exercise, sets, reps, rest_seconds "
                            "from routine_exercises"))
     assert [(r["post_id"], r["heading"], r["exercise"]) for r in result] == [
