@@ -228,6 +228,8 @@ def run_ocr(
                         path = store_root / target.path
                         if not path.is_file():
                             log.warning("%s: image file missing from the store; skipped", path)
+                            if on_progress:
+                                on_progress(done, len(targets))
                             continue
                         result = worker.read(path)
                         rows: list[RoutineRow] = []

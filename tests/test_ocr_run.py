@@ -308,3 +308,16 @@ def test_stats_counts_images_read_and_routine_rows(tmp_path: Path) -> None:
     counts = {line[:16].strip(): int(line[16:]) for line in result.output.splitlines()
               if not line.startswith("last run")}
     assert (counts["images read"], counts["images with text"], counts["routine rows"]) == (3, 1, 2)
+
+
+def test_an_image_file_missing_from_the_store_is_skipped_not_recorded(tmp_path: Path) -> None:
+    db_path = tmp_path / "a.db"
+    make_archive(db_path, {"gone.png": b"Deadlift 3 x 5", "card.png": BACK_CARD.encode()})
+    gone = tmp_path / query(db_path, "select path from images where url like '%gone.png'")[0][0]
+    data = gone.read_bytes()
+    gone.unlink()
+    progress: list[tuple[int, int]] = []
+    report = run_ocr(db_path, engine_factory=FakeEngine, on_progress=lambda done, total: progress.append((done, total)))
+    assert (report.read, report.failed) == (1, 0) and progress[-1] == (2, 2)
+    gone.write_bytes(data)  # back in the store: read on the next run
+    assert run_ocr(db_path, engine_factory=FakeEngine).read == 1
