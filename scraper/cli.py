@@ -179,6 +179,8 @@ def cli() -> None:
 @click.option("--max-blogs", "max_active_blogs", type=int,
               help="Blogs crawled side by side (default 16); the others wait their turn.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout (for scripts).")
+@click.option("--ocr", "run_ocr", is_flag=True,
+              help="Then read new routine images with OCR (needs the [ocr] extra; see fitarchive ocr).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output; only failures (for cron).")
 @click.option("-v", "--verbose", count=True,
               help="More log output: -v progress, -vv every request, -vvv also libraries' debug logs (httpx, httpcore, ...).")
@@ -202,6 +204,7 @@ def crawl(
     max_in_flight: int | None,
     max_active_blogs: int | None,
     as_json: bool,
+    run_ocr: bool,
     quiet: bool,
     verbose: int,
 ) -> None:
@@ -258,7 +261,12 @@ def crawl(
                 raise UsageError(f"{name} must be at least 1")
         sites = _sites_to_crawl(url, config_path, overrides)
         _check_db_path(db_path)
+        run_ocr = run_ocr or any(site.settings.ocr for site in sites)
+        if run_ocr:
+            _check_ocr_installed()  # before crawling, not after
         report = _run_schedule(db_path, sites, quiet=quiet, as_json=as_json)
+        if run_ocr:
+            _ocr_archive(db_path, reparse=False, memory_cap_mb=None, quiet=quiet or as_json)
         sys.exit(report.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted; what was saved stays saved. Run the same command to resume.", err=True)
@@ -432,6 +440,11 @@ def stats(db_path: Path) -> None:
         click.echo(f"{table:{width}} {db[table].count:>9}")
     deleted = db.execute("select count(*) from comments where deleted_at is not null").fetchone()[0]
     click.echo(f"{'deleted comments':{width}} {deleted:>9}")
+    if "image_text" in db.table_names():  # an archive read-only from before OCR lacks the tables
+        ocr = store.ocr_counts(db)
+        click.echo(f"{'images read':{width}} {ocr['with_text'] + ocr['without_text'] + ocr['failed']:>9}")
+        click.echo(f"{'images with text':{width}} {ocr['with_text']:>9}")
+        click.echo(f"{'routine rows':{width}} {ocr['routine_rows']:>9}")
     last = list(db.query("select started_at, status, message from crawl_runs order by id desc limit 1"))
     if last:
         click.echo(f"last run: {last[0]['started_at']} {last[0]['status']} {last[0]['message'] or ''}".rstrip())
@@ -480,7 +493,8 @@ def migrate(db_path: Path) -> None:
 @db_option
 @click.option("--port", type=PORT, default=8001, show_default=True, help="Port for Datasette (127.0.0.1).")
 @click.option("--no-serve", is_flag=True, help="Only crawl the sample blog; do not start Datasette.")
-def demo(db_path: Path, port: int, no_serve: bool) -> None:
+@click.option("--ocr", "run_ocr", is_flag=True, help="Also read the routine cards with OCR (the [ocr] extra).")
+def demo(db_path: Path, port: int, no_serve: bool, run_ocr: bool) -> None:
     """Crawl the bundled sample blog, then serve it, e.g. ``fitarchive demo --port 8001``.
 
     The sample blog is served on 127.0.0.1 for the crawl only (on port 8089,
@@ -493,6 +507,8 @@ def demo(db_path: Path, port: int, no_serve: bool) -> None:
     _check_db_path(db_path)
     if not no_serve:
         publish.check_port_free("127.0.0.1", port)  # before crawling, not after
+    if run_ocr:
+        _check_ocr_installed()
     with ExitStack() as stack:
         try:
             url = stack.enter_context(serve_sample_blog())
@@ -502,5 +518,98 @@ def demo(db_path: Path, port: int, no_serve: bool) -> None:
         report = _run_schedule(db_path, [SiteConfig(url=url, settings=settings)], quiet=False, as_json=False)
     if report.exit_code:
         sys.exit(report.exit_code)
+    if run_ocr:
+        _ocr_archive(db_path, reparse=False, memory_cap_mb=None, quiet=False)
     if not no_serve:
         _serve(db_path, port)
+
+
+def _check_ocr_installed() -> None:
+    """:raises OcrUnavailable: the ``[ocr]`` extra is not installed (says how to install it)."""
+    from scraper.ocr.engine import INSTALL_HINT, OcrUnavailable, ocr_available
+
+    if not ocr_available():
+        raise OcrUnavailable(f"OCR is not installed: {INSTALL_HINT}")
+
+
+def _ocr_archive(db_path: Path, *, reparse: bool, memory_cap_mb: int | None, quiet: bool) -> None:
+    """Read the archive's new images, with a progress bar on a terminal and a summary line."""
+    from scraper.ocr_run import DEFAULT_MEMORY_CAP_MB, run_ocr
+
+    memory_cap_mb = memory_cap_mb or DEFAULT_MEMORY_CAP_MB
+
+    _open_archive(db_path).close()
+    if not quiet and sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("OCR"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("ocr", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = run_ocr(db_path, reparse=reparse, on_progress=progress, memory_cap_mb=memory_cap_mb)
+    else:
+        report = run_ocr(db_path, reparse=reparse, memory_cap_mb=memory_cap_mb)
+    if not quiet:
+        click.echo(f"{db_path}: {report.summary()}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@db_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Read the image FILEs directly (no archive) and print one JSON object per line.")
+@click.option("--reparse", is_flag=True, help="Parse every stored reading again into routine rows (no OCR).")
+@click.option("--memory-cap", "memory_cap_mb", type=click.IntRange(min=256), metavar="MB",
+              help="Address-space cap of the OCR worker process (default 3072).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary (for cron).")
+def ocr(files: tuple[Path, ...], db_path: Path, as_json: bool, reparse: bool, memory_cap_mb: int | None,
+        quiet: bool) -> None:
+    """Read routine images with OCR into text and routine rows, e.g. ``fitarchive ocr --db archive/fitness.db``.
+
+    Reads every archived image not yet read by this engine version (once per
+    file content), so a scheduled run reads only new images; a killed run
+    resumes where it stopped. ``fitarchive ocr --json card.jpg`` reads files
+    directly and prints text, lines and parsed rows. Needs the extra:
+    ``pip install 'fitarchive[ocr]'``.
+    """
+    _setup_logging(0, quiet)
+    if files and not as_json:
+        raise UsageError("image FILEs are read with --json (to read the archive, give no FILE)")
+    if as_json and not files:
+        raise UsageError("--json needs at least one image FILE")
+    _check_ocr_installed()
+    if as_json:
+        _ocr_files(files)
+        return
+    try:
+        _ocr_archive(db_path, reparse=reparse, memory_cap_mb=memory_cap_mb, quiet=quiet)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; what was read stays stored. Run the same command to resume.", err=True)
+        sys.exit(130)
+
+
+def _ocr_files(files: tuple[Path, ...]) -> None:
+    """Print one JSON object per image file: text, lines with boxes, routine rows.
+
+    A file that cannot be read gets ``{"file", "error"}`` and the others are still
+    read; the exit code is then 1.
+    """
+    from scraper.ocr import OcrEngine, OcrImageError, read_files_json
+
+    engine = OcrEngine()
+    failed = 0
+    for path in files:
+        try:
+            result = next(read_files_json([path], engine=engine))
+        except OcrImageError as exc:
+            failed += 1
+            result = {"file": str(path), "error": str(exc)}
+        click.echo(json.dumps(result, ensure_ascii=False))
+    if failed:
+        click.echo(f"Error: {failed} of {len(files)} file{'s' if len(files) != 1 else ''} could not be read",
+                   err=True)
+        sys.exit(1)
