@@ -32,6 +32,7 @@ from scraper import pipeline, publish, store
 from scraper.config import MAX_CONCURRENCY, Settings, SiteConfig, load_config
 from scraper.errors import ConfigError, ListenError, OutputError, ScraperError, StorageError, UsageError
 from scraper.progress import RunView, summary_json, summary_line
+from scraper.shard import ShardSpec, assign, parse_shard
 from scraper.urls import normalize_seed
 
 __all__ = ["cli"]
@@ -178,6 +179,8 @@ def cli() -> None:
 @click.option("--max-in-flight", type=int, help="Requests in flight over all blogs at once (default 32).")
 @click.option("--max-blogs", "max_active_blogs", type=int,
               help="Blogs crawled side by side (default 16); the others wait their turn.")
+@click.option("--shard", "shard_text", metavar="I/N",
+              help="Crawl only the blogs of shard I of N (by host; see `fitarchive plan`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout (for scripts).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output; only failures (for cron).")
 @click.option("-v", "--verbose", count=True,
@@ -201,6 +204,7 @@ def crawl(
     recheck_all: bool,
     max_in_flight: int | None,
     max_active_blogs: int | None,
+    shard_text: str | None,
     as_json: bool,
     quiet: bool,
     verbose: int,
@@ -256,8 +260,16 @@ def crawl(
         for name, value in (("--max-in-flight", max_in_flight), ("--max-blogs", max_active_blogs)):
             if value is not None and value < 1:
                 raise UsageError(f"{name} must be at least 1")
+        shard = parse_shard(shard_text) if shard_text is not None else None
         sites = _sites_to_crawl(url, config_path, overrides)
         _check_db_path(db_path)
+        if shard is not None:
+            sites = _sites_of_shard(sites, shard)
+            if not sites:  # an empty shard is still an archive, so a merge finds it
+                store.open_db(db_path).close()
+                if not quiet:
+                    click.echo(f"shard {shard}: no blogs in this shard", err=True)
+                sys.exit(0)
         report = _run_schedule(db_path, sites, quiet=quiet, as_json=as_json)
         sys.exit(report.exit_code)
     except KeyboardInterrupt:
@@ -288,6 +300,36 @@ def _sites_to_crawl(url: str | None, config_path: Path | None, overrides: dict[s
     if not url:
         raise UsageError("missing the blog URL (or --config FILE); see fitarchive crawl --help")
     return [SiteConfig(url=normalize_seed(url), settings=replace(Settings(), **overrides))]
+
+
+def _sites_of_shard(sites: list[SiteConfig], shard: ShardSpec) -> list[SiteConfig]:
+    """The sites whose host falls in ``shard``."""
+    placed = assign([site.url for site in sites], shard.count)
+    return [site for site, where in zip(sites, placed) if where.shard == shard.index]
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), required=True,
+              help="TOML file listing sites to crawl.")
+@click.option("--shards", type=click.IntRange(min=1), required=True, help="Number of shards.")
+@click.option("--json", "as_json", is_flag=True, help="Print the assignment as JSON.")
+def plan(config_path: Path, shards: int, as_json: bool) -> None:
+    """Show which shard crawls each blog, e.g. ``fitarchive plan --config sites.toml --shards 4``.
+
+    Prints one line per blog: URL, politeness key (host) and shard index; a
+    host never spans two shards. ``fitarchive crawl --config F --shard I/N``
+    crawls the blogs of shard I.
+    """
+    sites = _sites_to_crawl(None, config_path, {})
+    placed = assign([site.url for site in sites], shards)
+    if as_json:
+        click.echo(json.dumps([{"url": p.url, "key": p.key, "shard": p.shard} for p in placed], indent=2))
+        return
+    for where in placed:
+        click.echo(f"{where.url}\t{where.key}\t{where.shard}")
+    sizes = [sum(1 for p in placed if p.shard == index) for index in range(shards)]
+    click.echo(f"{len(placed)} blogs over {shards} shards: " + ", ".join(
+        f"{index}: {size}" for index, size in enumerate(sizes)), err=True)
 
 
 def _check_db_path(db_path: Path) -> None:
@@ -432,7 +474,7 @@ def stats(db_path: Path) -> None:
         click.echo(f"{table:{width}} {db[table].count:>9}")
     deleted = db.execute("select count(*) from comments where deleted_at is not null").fetchone()[0]
     click.echo(f"{'deleted comments':{width}} {deleted:>9}")
-    last = list(db.query("select started_at, status, message from crawl_runs order by id desc limit 1"))
+    last = list(db.query("select started_at, status, message from crawl_runs order by started_at desc, id desc limit 1"))
     if last:
         click.echo(f"last run: {last[0]['started_at']} {last[0]['status']} {last[0]['message'] or ''}".rstrip())
     db.close()
