@@ -28,6 +28,7 @@ from typing import Any, BinaryIO, Callable, Literal, NoReturn, TypeVar
 import click
 from sqlite_utils import Database
 
+from scraper import merge as merging
 from scraper import pipeline, publish, store
 from scraper.config import MAX_CONCURRENCY, Settings, SiteConfig, load_config
 from scraper.errors import ConfigError, ListenError, OutputError, ScraperError, StorageError, UsageError
@@ -478,6 +479,32 @@ def stats(db_path: Path) -> None:
     if last:
         click.echo(f"last run: {last[0]['started_at']} {last[0]['status']} {last[0]['message'] or ''}".rstrip())
     db.close()
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@click.argument("shards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was merged as JSON on stdout.")
+def merge(target: Path, shards: tuple[Path, ...], as_json: bool) -> None:
+    """Fold shard archives into TARGET, e.g. ``fitarchive merge archive/fitness.db shards/*.db``.
+
+    TARGET is created when missing. Merging is idempotent (the same shard twice
+    changes nothing), order-independent (the newer capture of a row wins) and
+    atomic (an interrupted merge leaves TARGET as it was). Image files are
+    copied into TARGET's image store, each once. An older shard is migrated
+    first; a shard written by a newer fitarchive is refused.
+    """
+    _setup_logging(0, False)
+    if target.is_dir():
+        raise StorageError(f"{target}: is a directory, not a database file")
+    report = merging.merge_archives(target, list(shards))
+    if as_json:
+        click.echo(json.dumps({"target": str(report.target), "shards": report.shards, "rows_read": report.rows_read,
+                               "rows_written": report.rows_written, "images_copied": report.images_copied,
+                               "images_missing": report.images_missing, "seconds": round(report.seconds, 3)},
+                              indent=2))
+    else:
+        click.echo(report.summary(), err=True)
 
 
 @cli.command()
