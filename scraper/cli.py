@@ -33,7 +33,7 @@ from scraper import pipeline, publish, store
 from scraper.config import MAX_CONCURRENCY, Settings, SiteConfig, load_config
 from scraper.errors import ConfigError, ListenError, OutputError, ScraperError, StorageError, UsageError
 from scraper.progress import RunView, summary_json, summary_line
-from scraper.shard import ShardSpec, assign, parse_shard
+from scraper.shard import assign, parse_shard, select_shard
 from scraper.urls import normalize_seed
 
 __all__ = ["cli"]
@@ -265,7 +265,7 @@ def crawl(
         sites = _sites_to_crawl(url, config_path, overrides)
         _check_db_path(db_path)
         if shard is not None:
-            sites = _sites_of_shard(sites, shard)
+            sites = select_shard(sites, shard)
             if not sites:  # an empty shard is still an archive, so a merge finds it
                 store.open_db(db_path).close()
                 if not quiet:
@@ -301,12 +301,6 @@ def _sites_to_crawl(url: str | None, config_path: Path | None, overrides: dict[s
     if not url:
         raise UsageError("missing the blog URL (or --config FILE); see fitarchive crawl --help")
     return [SiteConfig(url=normalize_seed(url), settings=replace(Settings(), **overrides))]
-
-
-def _sites_of_shard(sites: list[SiteConfig], shard: ShardSpec) -> list[SiteConfig]:
-    """The sites whose host falls in ``shard``."""
-    placed = assign([site.url for site in sites], shard.count)
-    return [site for site, where in zip(sites, placed) if where.shard == shard.index]
 
 
 @cli.command()
@@ -505,6 +499,46 @@ def merge(target: Path, shards: tuple[Path, ...], as_json: bool) -> None:
                               indent=2))
     else:
         click.echo(report.summary(), err=True)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), required=True,
+              help="TOML file listing sites to crawl (sent to the workers).")
+@click.option("--shards", type=click.IntRange(min=1), required=True, help="Number of shards (one task each).")
+@click.option("--shard-dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for the shard archives, on a volume every worker can reach.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path),
+              help="Merged archive (default: archive.db in --shard-dir); the merging worker writes it.")
+@click.option("--broker", required=True, help="Redis URL of the Celery broker and result backend.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=None,
+              help="Give up waiting after this many seconds (the workers go on).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's result as JSON on stdout.")
+def submit(config_path: Path, shards: int, shard_dir: Path, db_path: Path | None, broker: str,
+           timeout_s: float | None, as_json: bool) -> None:
+    """Run a sharded crawl on Celery workers and wait for the merge, e.g.
+    ``fitarchive submit --config sites.toml --shards 4 --shard-dir /shared/shards --broker redis://queue:6379/0``.
+
+    Enqueues one crawl task per shard and a merge into --db once all are
+    done (a Celery chord); workers run ``celery -A scraper.celery_app worker``.
+    Needs the ``celery`` extra: ``pip install fitarchive[celery]``.
+    """
+    _setup_logging(0, False)
+    try:
+        from scraper import celery_app
+    except ImportError as exc:
+        raise UsageError(f"submit needs Celery: pip install 'fitarchive[celery]' ({exc})") from None
+    load_config(config_path)
+    target = db_path or shard_dir / "archive.db"
+    result = celery_app.submit_run(broker, config_path, shards, shard_dir, target, timeout_s=timeout_s)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    for shard in sorted(result["shards"], key=lambda item: item["shard"]):
+        blogs = shard["summary"].get("blogs", [])
+        failed = sum(1 for blog in blogs if blog["status"] == "failed")
+        click.echo(f"shard {shard['shard']}/{shard['count']}: {len(blogs)} blog(s), {failed} failed "
+                   f"(worker {shard['worker']})")
+    click.echo(result["merge"])
 
 
 @cli.command()

@@ -386,6 +386,7 @@ def _fold_shard(conn: sqlite3.Connection, alias: str, report: MergeReport) -> No
     for rule in rules:
         if rule.name not in shard_tables:
             continue
+        started = time.monotonic()
         plan = _Plan(conn, rule, alias, mapped)
         report.rows_read += conn.execute(f"SELECT count(*) FROM {_q(alias)}.{_q(rule.name)}").fetchone()[0]
         if plan.has_map:
@@ -394,6 +395,7 @@ def _fold_shard(conn: sqlite3.Connection, alias: str, report: MergeReport) -> No
             conn.execute(f"DELETE FROM temp.{_q('map_' + rule.name)}")
             conn.execute(plan.map_sql())
             mapped.add(rule.name)
+            log.debug("%s %s: ids mapped, %.2f s", alias, rule.name, time.monotonic() - started)
         if rule.name in owners:
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_q('won_' + rule.name)} (id INTEGER PRIMARY KEY)")
             conn.execute(f"DELETE FROM temp.{_q('won_' + rule.name)}")
@@ -403,6 +405,7 @@ def _fold_shard(conn: sqlite3.Connection, alias: str, report: MergeReport) -> No
             written += conn.execute(plan.delete_owned_sql()).rowcount
         written += conn.execute(plan.upsert_sql()).rowcount
         report.rows_written[rule.name] = report.rows_written.get(rule.name, 0) + written
+        log.debug("%s %s: %d rows written, %.2f s", alias, rule.name, written, time.monotonic() - started)
     if "posts" in mapped and "comments" in shard_tables:
         conn.execute(_RECOUNT_COMMENTS)
 

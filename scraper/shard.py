@@ -2,8 +2,8 @@
 
 Every blog of a host lands in the same shard, so per-host pacing needs no
 coordination between machines; going from N to N+1 shards moves about
-1/(N+1) of the hosts. A leaf helper: imports only ``scraper.urls`` and
-``scraper.errors``.
+1/(N+1) of the hosts. A leaf helper: imports only the other leaves
+(``urls``, ``config``, ``errors``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from scraper.config import SiteConfig
 from scraper.errors import UsageError
 from scraper.urls import politeness_key
 
-__all__ = ["Assignment", "ShardSpec", "assign", "parse_shard", "shard_of"]
+__all__ = ["Assignment", "ShardSpec", "assign", "parse_shard", "select_shard", "shard_of"]
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
@@ -74,3 +75,9 @@ def assign(urls: list[str], count: int) -> list[Assignment]:
         Assignment(url=url, key=politeness_key(url), shard=shard_of(politeness_key(url), count))
         for url in urls
     ]
+
+
+def select_shard(sites: list[SiteConfig], spec: ShardSpec) -> list[SiteConfig]:
+    """The sites whose host falls in shard ``spec``, in their configured order."""
+    placed = assign([site.url for site in sites], spec.count)
+    return [site for site, where in zip(sites, placed) if where.shard == spec.index]
