@@ -231,8 +231,8 @@ class _Plan:
     def _placeholders(template: str) -> list[str]:
         return [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]
 
-    def map_sql(self) -> str:
-        """Fill temp.map_<table> (shard id -> target id) by the natural key."""
+    def map_sql(self, lookup: str) -> str:
+        """Fill temp.map_<table> (shard id -> target id) by the natural key, looked up in ``lookup``."""
         rule = self.rule
         assert rule.id_column is not None
         fallback = self._fill(rule.new_id, self.expr) if rule.new_id else f"s.{_q(rule.id_column)}"
@@ -240,8 +240,7 @@ class _Plan:
             target = fallback
         else:
             match = " AND ".join(f"t.{_q(k)} IS {self.expr[k]}" for k in rule.key)
-            target = (f"coalesce((SELECT t.{_q(rule.id_column)} FROM main.{_q(rule.name)} AS t WHERE {match}), "
-                      f"{fallback})")
+            target = f"coalesce((SELECT t.{_q(rule.id_column)} FROM {lookup} AS t WHERE {match}), {fallback})"
         return (f"INSERT OR REPLACE INTO temp.{_q('map_' + rule.name)} (src, dst) "
                 f"SELECT s.{_q(rule.id_column)}, {target} {self.source}")
 
@@ -373,6 +372,28 @@ def _check_shard(path: Path, target: Path) -> None:
         store.open_db(path).close()
 
 
+def _key_indexed(conn: sqlite3.Connection, table: str, key: tuple[str, ...]) -> bool:
+    """Whether an index of main.<table> starts with the columns of ``key`` (lookups by it are fast)."""
+    for row in conn.execute(f"PRAGMA main.index_list({_q(table)})").fetchall():
+        columns = [info[2] for info in conn.execute(f"PRAGMA main.index_info({_q(row[1])})").fetchall()]
+        if set(columns[: len(key)]) == set(key):
+            return True
+    return False
+
+
+def _lookup_table(conn: sqlite3.Connection, rule: TableRule) -> str:
+    """Where to look a natural key up: main.<table>, or an indexed temp copy of its keys when no index serves."""
+    if rule.key == (rule.id_column,) or _key_indexed(conn, rule.name, rule.key):
+        return f"main.{_q(rule.name)}"
+    name = _q("keys_" + rule.name)
+    columns = ", ".join(_q(c) for c in (*rule.key, rule.id_column or "rowid"))
+    conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    conn.execute(f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM main.{_q(rule.name)}")
+    conn.execute(f"CREATE INDEX temp.{_q('keys_' + rule.name + '_idx')} ON {name} "
+                 f"({', '.join(_q(c) for c in rule.key)})")
+    return f"temp.{name}"
+
+
 def _known_migrations() -> list[str]:
     return [migration.name for migration in migrations._migrations]
 
@@ -393,7 +414,7 @@ def _fold_shard(conn: sqlite3.Connection, alias: str, report: MergeReport) -> No
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_q('map_' + rule.name)} "
                          "(src INTEGER PRIMARY KEY, dst INTEGER)")
             conn.execute(f"DELETE FROM temp.{_q('map_' + rule.name)}")
-            conn.execute(plan.map_sql())
+            conn.execute(plan.map_sql(_lookup_table(conn, rule)))
             mapped.add(rule.name)
             log.debug("%s %s: ids mapped, %.2f s", alias, rule.name, time.monotonic() - started)
         if rule.name in owners:
@@ -422,7 +443,9 @@ def _fold_group(target: Path, shards: Sequence[Path], report: MergeReport) -> No
     try:
         _register_functions(conn)
         conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA cache_size = -262144")  # KiB: the maps and indexes of a big merge stay in memory
+        # KiB, allocated only as pages are used: the indexes and full-text segments of a big merge stay
+        # in memory (measured: a third faster at 1M comments than with 256 MiB).
+        conn.execute("PRAGMA cache_size = -1048576")
         aliases = []
         for index, shard in enumerate(shards):
             alias = f"shard{index}"

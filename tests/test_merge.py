@@ -239,3 +239,44 @@ def test_a_missing_shard_is_named(tmp_path: Path) -> None:
     done = fitarchive("merge", str(tmp_path / "a.db"), str(tmp_path / "nope.db"))
     assert done.returncode == 1
     assert done.stderr.strip() == f"Error: {tmp_path / 'nope.db'}: no such shard archive"
+
+
+def test_rows_are_matched_by_natural_key_not_by_rowid(crawled: Crawled, tmp_path: Path) -> None:
+    """A shard whose post carries another id (an older id scheme) still lands on the same post."""
+    renumbered = copy_archive(crawled.shards[0], tmp_path / "renumbered")
+    conn = sqlite3.connect(renumbered)
+    post_id, url = conn.execute(
+        "select p.id, p.url from posts p where exists (select 1 from comments c where c.post_id = p.id) "
+        "order by p.url limit 1").fetchone()
+    new_id = 42
+    with conn:
+        conn.execute("pragma foreign_keys = off")
+        for table, column in (("posts", "id"), ("comments", "post_id"), ("post_versions", "post_id"),
+                              ("post_images", "post_id"), ("post_terms", "post_id")):
+            conn.execute(f"update {table} set {column} = ? where {column} = ?", [new_id, post_id])
+        conn.execute("update comments set id = id + 1 where post_id = ?", [new_id])  # other comment ids too
+        conn.execute("update comments set parent_id = parent_id + 1 where post_id = ? and parent_id is not null",
+                     [new_id])
+    conn.close()
+    target = tmp_path / "target" / "a.db"
+    merge_archives(target, [crawled.shards[0]])
+    before = contract_rows(target)
+    merge_archives(target, [renumbered])
+    db = Database(target)
+    assert db.execute("select id from posts where url = ?", [url]).fetchall() == [(post_id,)]
+    assert db.execute("select count(*) from posts where id = ?", [new_id]).fetchone()[0] == 0
+    assert db.execute("select count(*) from comments where post_id = ?", [new_id]).fetchone()[0] == 0
+    orphans = db.execute("select count(*) from comments c left join comments p on p.id = c.parent_id "
+                         "where c.parent_id is not null and p.id is null").fetchone()[0]
+    assert orphans == 0
+    db.close()
+    assert contract_rows(target) == before
+
+
+def test_the_merge_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from merge import run  # bench/merge.py
+
+    figures = run(4000, 2, tmp_path)
+    assert figures["comments"] == 4000 and figures["rows_read"] > 4000
+    assert figures["remerge_rows_written"] == 0 and figures["merge_rows_per_s"] > 0
