@@ -11,8 +11,8 @@ run's fetch log). A table without a rule is merged by its primary key; full
 text indexes are not copied, their triggers rebuild them.
 
 All shards are folded in one transaction on TARGET with the shards
-attached read-only in spirit (nothing is written to them), so a merge
-killed at any point leaves TARGET as it was. Image files are copied into
+attached (and only read), so a merge killed at any point leaves TARGET as
+it was. Image files are copied into
 TARGET's image store first, by sha256, each once. Sits beside ``store``
 (it uses its opening, locking and stable ids); the SQL of merging lives here.
 """

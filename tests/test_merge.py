@@ -30,6 +30,7 @@ from sqlite_utils import Database
 
 from schemas import migrations
 from scraper import store
+from scraper.errors import StorageError
 from scraper.merge import merge_archives
 
 SHARDS = 2
@@ -280,3 +281,24 @@ def test_the_merge_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     figures = run(4000, 2, tmp_path)
     assert figures["comments"] == 4000 and figures["rows_read"] > 4000
     assert figures["remerge_rows_written"] == 0 and figures["merge_rows_per_s"] > 0
+
+
+def test_a_table_without_a_rule_is_merged_by_its_primary_key(crawled: Crawled, tmp_path: Path) -> None:
+    shard = copy_archive(crawled.shards[0], tmp_path / "shard")
+    target = tmp_path / "a.db"
+    store.open_db(target).close()
+    for path in (shard, target):
+        with sqlite3.connect(path) as conn:
+            conn.execute("create table image_notes (sha256 text primary key, note text)")
+    with sqlite3.connect(shard) as conn:
+        conn.executemany("insert into image_notes values (?, ?)", [("a" * 64, "row 1"), ("b" * 64, "row 2")])
+    report = merge_archives(target, [shard])
+    assert report.rows_written["image_notes"] == 2
+    again = merge_archives(target, [shard])
+    assert again.rows_written["image_notes"] == 0
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("select * from image_notes order by sha256").fetchall() == [
+            ("a" * 64, "row 1"), ("b" * 64, "row 2")]
+        conn.execute("create table loose_rows (note text)")
+    with pytest.raises(StorageError, match="table loose_rows has no primary key"):
+        merge_archives(target, [shard])
