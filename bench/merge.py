@@ -26,10 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scraper import store  # noqa: E402
 from scraper.merge import merge_archives  # noqa: E402
 
-ID_SPAN = 10**12  # ids of shard I start at I * ID_SPAN: disjoint, as the stable ids of distinct blogs are
+ID_SPAN = (
+    10**12
+)  # ids of shard I start at I * ID_SPAN: disjoint, as the stable ids of distinct blogs are
 
 
-def generate_shard(path: Path, *, index: int, sites: int, posts_per_site: int, comments_per_post: int) -> int:
+def generate_shard(
+    path: Path, *, index: int, sites: int, posts_per_site: int, comments_per_post: int
+) -> int:
     """Write a shard archive at ``path``; returns its number of comments."""
     db = store.open_db(path)
     base = (index + 1) * ID_SPAN
@@ -41,7 +45,8 @@ def generate_shard(path: Path, *, index: int, sites: int, posts_per_site: int, c
             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?) "
             "INSERT INTO sites (id, base_url, name, platform, first_crawled_at, last_crawled_at) "
             "SELECT ? + i, 'http://blog' || ? || '-' || i || '.bench.test/', 'Blog ' || i, 'wordpress', ?, ? FROM n",
-            [sites, base, index, at, at])
+            [sites, base, index, at, at],
+        )
         db.execute(
             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?) "
             "INSERT INTO posts (id, site_id, remote_id, url, title, published_at, body_html, body_text, "
@@ -50,7 +55,8 @@ def generate_shard(path: Path, *, index: int, sites: int, posts_per_site: int, c
             "'http://blog' || ? || '-' || (i / ?) || '.bench.test/post-' || i || '/', "
             "'Leg day routine ' || i, ?, '<p>Squats and lunges, set ' || i || '</p>', "
             "'Squats and lunges, set ' || i, hex(randomblob(32)), ?, ? FROM n",
-            [posts, base, base, posts_per_site, posts_per_site, index, posts_per_site, at, at, at])
+            [posts, base, base, posts_per_site, posts_per_site, index, posts_per_site, at, at, at],
+        )
         db.execute(
             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?) "
             "INSERT INTO comments (id, post_id, remote_id, parent_id, depth, path, author_name, published_at, "
@@ -61,9 +67,12 @@ def generate_shard(path: Path, *, index: int, sites: int, posts_per_site: int, c
             "CASE WHEN i % 4 = 0 THEN printf('%012d', i) ELSE printf('%012d/%012d', i - i % 4, i) END, "
             "'Lifter ' || (i % 97), ?, '<p>Great routine, I added ' || i || ' kg</p>', "
             "'Great routine, I added ' || i || ' kg', ?, ? FROM n",
-            [comments, base, base, comments_per_post, base, at, at, at])
-        db.execute("UPDATE posts SET comment_count = ? WHERE site_id >= ? AND site_id < ?",
-                   [comments_per_post, base, base + ID_SPAN])
+            [comments, base, base, comments_per_post, base, at, at, at],
+        )
+        db.execute(
+            "UPDATE posts SET comment_count = ? WHERE site_id >= ? AND site_id < ?",
+            [comments_per_post, base, base + ID_SPAN],
+        )
     db.close()
     return comments
 
@@ -76,8 +85,13 @@ def run(total_comments: int, shards: int, folder: Path) -> dict[str, float]:
     started = time.monotonic()
     for index in range(shards):
         path = folder / f"shard-{index}.db"
-        generate_shard(path, index=index, sites=sites, posts_per_site=posts_per_site,
-                       comments_per_post=comments_per_post)
+        generate_shard(
+            path,
+            index=index,
+            sites=sites,
+            posts_per_site=posts_per_site,
+            comments_per_post=comments_per_post,
+        )
         paths.append(path)
     generated = time.monotonic() - started
     target = folder / "merged" / "archive.db"

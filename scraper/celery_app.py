@@ -46,7 +46,16 @@ from scraper.progress import summary_json
 from scraper.shard import ShardSpec, select_shard
 from scraper.urls import normalize_seed
 
-__all__ = ["SubmitResult", "app", "crawl_shard", "enqueue_run", "make_app", "merge_shards", "shard_path", "submit_run"]
+__all__ = [
+    "SubmitResult",
+    "app",
+    "crawl_shard",
+    "enqueue_run",
+    "make_app",
+    "merge_shards",
+    "shard_path",
+    "submit_run",
+]
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +70,19 @@ def _transport_options() -> dict[str, Any]:
     timeout = int(os.environ.get("FITARCHIVE_VISIBILITY_TIMEOUT", DEFAULT_VISIBILITY_TIMEOUT))
     # Abandoned tasks are looked for every few seconds (not every ~100 s), so a dead worker's shard
     # is picked up soon after its visibility timeout.
-    return {"visibility_timeout": timeout, "unacked_restore_interval": 5, "unacked_restore_throttle": 1}
+    return {
+        "visibility_timeout": timeout,
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
+    }
 
 
 def make_app(broker: str | None = None) -> Celery:
     """The Celery app, configured for long, idempotent crawl tasks."""
     url = broker or os.environ.get("FITARCHIVE_BROKER", DEFAULT_BROKER)
-    celery = Celery("fitarchive", broker=url, backend=os.environ.get("FITARCHIVE_RESULT_BACKEND", url))
+    celery = Celery(
+        "fitarchive", broker=url, backend=os.environ.get("FITARCHIVE_RESULT_BACKEND", url)
+    )
     celery.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -82,18 +97,25 @@ def make_app(broker: str | None = None) -> Celery:
         task_track_started=True,
         worker_hijack_root_logger=False,
     )
-    schedule = os.environ.get("FITARCHIVE_BEAT")  # "CONFIG|SHARDS|SHARD_DIR|TARGET|crontab minute hour ..."
+    schedule = os.environ.get(
+        "FITARCHIVE_BEAT"
+    )  # "CONFIG|SHARDS|SHARD_DIR|TARGET|crontab minute hour ..."
     if schedule:
         celery.conf.beat_schedule = _beat_schedule(schedule)
     return celery
 
 
 def _beat_schedule(spec: str) -> dict[str, Any]:
-    """One beat entry from ``CONFIG|SHARDS|SHARD_DIR|TARGET|MINUTE HOUR``: a whole run, periodically."""
+    """One beat entry from ``CONFIG|SHARDS|SHARD_DIR|TARGET|MINUTE HOUR``: a periodic run."""
     config, shards, shard_dir, target, when = spec.split("|")
     minute, hour = (when.split() + ["*"])[:2]
-    return {"fitarchive-run": {"task": "fitarchive.start_run", "schedule": crontab(minute=minute, hour=hour),
-                               "args": [config, int(shards), shard_dir, target]}}
+    return {
+        "fitarchive-run": {
+            "task": "fitarchive.start_run",
+            "schedule": crontab(minute=minute, hour=hour),
+            "args": [config, int(shards), shard_dir, target],
+        }
+    }
 
 
 app = make_app()
@@ -130,20 +152,28 @@ def _sites(config_text: str, spec: ShardSpec) -> list[SiteConfig]:
         sites = load_config(Path(handle.name))
     finally:
         os.unlink(handle.name)
-    return select_shard([SiteConfig(url=normalize_seed(s.url), settings=s.settings) for s in sites], spec)
+    return select_shard(
+        [SiteConfig(url=normalize_seed(s.url), settings=s.settings) for s in sites], spec
+    )
 
 
-#: Retries of a task that waits (for a shard another copy is crawling, or for the shards of a merge).
+#: Retries of a task that waits (for a shard another copy crawls, or for the shards of a merge).
 MAX_WAITS = 24 * 3600 // 5
 
 
-_TASK_OPTIONS: dict[str, Any] = {"bind": True, "max_retries": MAX_WAITS, "acks_late": True,
-                                 "reject_on_worker_lost": True}
+_TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "max_retries": MAX_WAITS,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
 
 
 @app.task(name="fitarchive.crawl_shard", **_TASK_OPTIONS)  # type: ignore[untyped-decorator]
-def crawl_shard(self: Any, config_text: str, shard_dir: str, index: int, count: int, run: str) -> dict[str, Any]:
-    """Crawl shard ``index`` of ``count`` into its archive under ``shard_dir``; idempotent per ``run``.
+def crawl_shard(
+    self: Any, config_text: str, shard_dir: str, index: int, count: int, run: str
+) -> dict[str, Any]:
+    """Crawl shard ``index`` of ``count`` into its archive in ``shard_dir``; idempotent per ``run``.
 
     A copy delivered while another copy crawls the shard finds its lock taken and
     comes back later (a retry frees the worker meanwhile); once the shard is done
@@ -166,15 +196,28 @@ def crawl_shard(self: Any, config_text: str, shard_dir: str, index: int, count: 
             summary = {"exit_code": 0, "blogs": []}
     except LockedError as exc:  # another copy of this task is crawling the shard
         raise self.retry(countdown=WAIT_POLL_S) from exc
-    result = {"run": run, "shard": index, "count": count, "path": str(path), "worker": self.request.hostname,
-              "pid": os.getpid(), "summary": summary}
+    result = {
+        "run": run,
+        "shard": index,
+        "count": count,
+        "path": str(path),
+        "worker": self.request.hostname,
+        "pid": os.getpid(),
+        "summary": summary,
+    }
     _write_done(path, result)
     return result
 
 
 @app.task(name="fitarchive.merge_shards", **_TASK_OPTIONS)  # type: ignore[untyped-decorator]
-def merge_shards(self: Any, results: list[dict[str, Any]] | None, shard_dir: str, count: int, run: str,
-                 target: str) -> dict[str, Any]:
+def merge_shards(
+    self: Any,
+    results: list[dict[str, Any]] | None,
+    shard_dir: str,
+    count: int,
+    run: str,
+    target: str,
+) -> dict[str, Any]:
     """Merge every shard of ``run`` into ``target`` once all are done.
 
     The chord may call it before the last shard is really done (a task delivered
@@ -189,9 +232,15 @@ def merge_shards(self: Any, results: list[dict[str, Any]] | None, shard_dir: str
         report = merge_archives(Path(target), paths)
     except LockedError as exc:  # a late copy of a shard task, or another merge: come back
         raise self.retry(countdown=WAIT_POLL_S) from exc
-    return {"run": run, "target": target, "shards": shards, "merge": report.summary(),
-            "rows_read": report.rows_read, "rows_written": report.rows_written,
-            "images_copied": report.images_copied}
+    return {
+        "run": run,
+        "target": target,
+        "shards": shards,
+        "merge": report.summary(),
+        "rows_read": report.rows_read,
+        "rows_written": report.rows_written,
+        "images_copied": report.images_copied,
+    }
 
 
 @app.task(name="fitarchive.start_run")  # type: ignore[untyped-decorator]
@@ -209,11 +258,15 @@ class SubmitResult:
     result: Any
 
 
-def enqueue_run(celery: Celery, config_text: str, count: int, shard_dir: str, target: str) -> SubmitResult:
+def enqueue_run(
+    celery: Celery, config_text: str, count: int, shard_dir: str, target: str
+) -> SubmitResult:
     """Send one crawl task per shard and the merge as their chord callback."""
     run = uuid.uuid4().hex
-    header = [celery.signature("fitarchive.crawl_shard", args=(config_text, shard_dir, index, count, run))
-              for index in range(count)]
+    header = [
+        celery.signature("fitarchive.crawl_shard", args=(config_text, shard_dir, index, count, run))
+        for index in range(count)
+    ]
     callback = celery.signature("fitarchive.merge_shards", args=(shard_dir, count, run, target))
     return SubmitResult(run, chord(header, app=celery)(callback))
 
@@ -230,11 +283,20 @@ def _check_reachable(celery: Celery, broker: str) -> None:
         if ping is not None:
             ping.ping()
     except Exception as exc:  # kombu and redis-py raise their own connection errors
-        raise ScraperError(f"cannot reach the broker at {broker} ({str(exc).splitlines()[0]})") from None
+        raise ScraperError(
+            f"cannot reach the broker at {broker} ({str(exc).splitlines()[0]})"
+        ) from None
 
 
-def submit_run(broker: str, config_path: Path, count: int, shard_dir: Path, target: Path, *,
-               timeout_s: float | None) -> dict[str, Any]:
+def submit_run(
+    broker: str,
+    config_path: Path,
+    count: int,
+    shard_dir: Path,
+    target: Path,
+    *,
+    timeout_s: float | None,
+) -> dict[str, Any]:
     """Enqueue a run on ``broker`` and wait for its merge; returns the merge task's result.
 
     :raises ScraperError: the run did not finish in ``timeout_s`` or a task failed.
@@ -252,8 +314,10 @@ def submit_run(broker: str, config_path: Path, count: int, shard_dir: Path, targ
         try:
             result: dict[str, Any] = submitted.result.get(timeout=timeout_s, propagate=True)
         except ResultTimeout:
-            raise ScraperError(f"run {submitted.run}: not finished after {timeout_s:.0f} s; "
-                               "the workers go on with it") from None
+            raise ScraperError(
+                f"run {submitted.run}: not finished after {timeout_s:.0f} s; "
+                "the workers go on with it"
+            ) from None
         except ScraperError:
             raise
         except Exception as exc:  # a task's own error, re-raised by Celery

@@ -74,42 +74,90 @@ class TableRule:
     owned_by: tuple[str, str] | None = None
 
 
-_FETCH_ORDER = "{fetched_at}, {url}, {kind}, {status}, {bytes}, {elapsed_ms}, {etag}, {last_modified}, {error}"
+_FETCH_ORDER = (
+    "{fetched_at}, {url}, {kind}, {status}, {bytes}, {elapsed_ms}, {etag}, {last_modified}, {error}"
+)
 
 #: Every table of the contract, parents before children. A new table is one more entry.
 MERGE_RULES: tuple[TableRule, ...] = (
-    TableRule(name="sites", key=("base_url",), newer="coalesce({last_crawled_at}, '')",
-              earliest=("first_crawled_at",)),
+    TableRule(
+        name="sites",
+        key=("base_url",),
+        newer="coalesce({last_crawled_at}, '')",
+        earliest=("first_crawled_at",),
+    ),
     TableRule(name="authors", key=("id",), refs=(("site_id", "sites"),)),
     TableRule(name="terms", key=("site_id", "kind", "slug"), refs=(("site_id", "sites"),)),
-    TableRule(name="posts", key=("url",), refs=(("site_id", "sites"), ("author_id", "authors")),
-              newer="coalesce({last_seen_at}, '')", earliest=("first_seen_at",)),
-    TableRule(name="post_versions", key=("post_id", "content_hash"), refs=(("post_id", "posts"),),
-              newer="coalesce({captured_at}, '')", older_wins=True),
-    TableRule(name="post_terms", key=("post_id", "term_id"), id_column=None,
-              refs=(("post_id", "posts"), ("term_id", "terms")), owned_by=("posts", "post_id")),
+    TableRule(
+        name="posts",
+        key=("url",),
+        refs=(("site_id", "sites"), ("author_id", "authors")),
+        newer="coalesce({last_seen_at}, '')",
+        earliest=("first_seen_at",),
+    ),
+    TableRule(
+        name="post_versions",
+        key=("post_id", "content_hash"),
+        refs=(("post_id", "posts"),),
+        newer="coalesce({captured_at}, '')",
+        older_wins=True,
+    ),
+    TableRule(
+        name="post_terms",
+        key=("post_id", "term_id"),
+        id_column=None,
+        refs=(("post_id", "posts"), ("term_id", "terms")),
+        owned_by=("posts", "post_id"),
+    ),
     TableRule(name="images", key=("url",), newer="coalesce({fetched_at}, '')"),
-    TableRule(name="post_images", key=("post_id", "position"), id_column=None,
-              refs=(("post_id", "posts"), ("image_id", "images")), owned_by=("posts", "post_id")),
-    TableRule(name="comments", key=("post_id", "remote_id"), refs=(("post_id", "posts"), ("parent_id", "comments")),
-              newer="max(coalesce({last_seen_at}, ''), coalesce({deleted_at}, ''))", earliest=("first_seen_at",)),
-    TableRule(name="crawl_runs", key=("seed_url", "started_at"), refs=(("site_id", "sites"),),
-              new_id="fa_stable_id('crawl_run', {seed_url}, {started_at})",
-              newer="coalesce({finished_at}, '')"),
-    TableRule(name="fetches", key=("id",), refs=(("run_id", "crawl_runs"),), owned_by=("crawl_runs", "run_id"),
-              new_id=f"fa_stable_id('fetch', {{run_id}}, row_number() OVER (PARTITION BY {{run_id}} "
-                     f"ORDER BY {_FETCH_ORDER}))"),
-    TableRule(name="pages", key=("url",), refs=(("site_id", "sites"),), newer="coalesce({fetched_at}, '')"),
-    TableRule(name="crawl_state", key=("site_id", "key"), id_column=None, refs=(("site_id", "sites"),),
-              newer="coalesce({updated_at}, '')"),
+    TableRule(
+        name="post_images",
+        key=("post_id", "position"),
+        id_column=None,
+        refs=(("post_id", "posts"), ("image_id", "images")),
+        owned_by=("posts", "post_id"),
+    ),
+    TableRule(
+        name="comments",
+        key=("post_id", "remote_id"),
+        refs=(("post_id", "posts"), ("parent_id", "comments")),
+        newer="max(coalesce({last_seen_at}, ''), coalesce({deleted_at}, ''))",
+        earliest=("first_seen_at",),
+    ),
+    TableRule(
+        name="crawl_runs",
+        key=("seed_url", "started_at"),
+        refs=(("site_id", "sites"),),
+        new_id="fa_stable_id('crawl_run', {seed_url}, {started_at})",
+        newer="coalesce({finished_at}, '')",
+    ),
+    TableRule(
+        name="fetches",
+        key=("id",),
+        refs=(("run_id", "crawl_runs"),),
+        owned_by=("crawl_runs", "run_id"),
+        new_id=f"fa_stable_id('fetch', {{run_id}}, row_number() OVER (PARTITION BY {{run_id}} "
+        f"ORDER BY {_FETCH_ORDER}))",
+    ),
+    TableRule(
+        name="pages", key=("url",), refs=(("site_id", "sites"),), newer="coalesce({fetched_at}, '')"
+    ),
+    TableRule(
+        name="crawl_state",
+        key=("site_id", "key"),
+        id_column=None,
+        refs=(("site_id", "sites"),),
+        newer="coalesce({updated_at}, '')",
+    ),
 )
 
 #: Derived values recomputed for the posts a shard touched.
+_LIVE_COMMENTS = (
+    "(SELECT count(*) FROM main.comments c WHERE c.post_id = posts.id AND c.deleted_at IS NULL)"
+)
 _RECOUNT_COMMENTS = (
-    "UPDATE main.posts SET comment_count = (SELECT count(*) FROM main.comments c "
-    "WHERE c.post_id = posts.id AND c.deleted_at IS NULL) "
-    "WHERE id IN (SELECT dst FROM temp.map_posts) AND comment_count IS NOT (SELECT count(*) FROM main.comments c "
-    "WHERE c.post_id = posts.id AND c.deleted_at IS NULL)"
+    f"UPDATE main.posts SET comment_count = {_LIVE_COMMENTS} "
+    f"WHERE id IN (SELECT dst FROM temp.map_posts) AND comment_count IS NOT {_LIVE_COMMENTS}"
 )
 
 #: Tables never merged: bookkeeping of the schema itself.
@@ -135,8 +183,11 @@ class MergeReport:
         """One line for people and logs."""
         written = sum(self.rows_written.values())
         rate = self.rows_read / self.seconds if self.seconds else 0.0
-        line = (f"{self.target}: merged {self.shards} shard(s), {self.rows_read} rows read, {written} written, "
-                f"{self.images_copied} image file(s) copied in {self.seconds:.1f} s ({rate:,.0f} rows/s)")
+        line = (
+            f"{self.target}: merged {self.shards} shard(s), {self.rows_read} rows read, "
+            f"{written} written, {self.images_copied} image file(s) copied "
+            f"in {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+        )
         if self.images_missing:
             line += f"; {self.images_missing} image file(s) missing in the shards"
         return line
@@ -171,11 +222,16 @@ def _primary_key(conn: sqlite3.Connection, schema: str, table: str) -> tuple[str
 
 def _merged_tables(conn: sqlite3.Connection, schema: str) -> list[str]:
     """Ordinary tables of ``schema`` that a merge folds (not FTS indexes or their shadow tables)."""
-    rows = conn.execute(f"SELECT name, sql FROM {_q(schema)}.sqlite_master WHERE type = 'table'").fetchall()
+    rows = conn.execute(
+        f"SELECT name, sql FROM {_q(schema)}.sqlite_master WHERE type = 'table'"
+    ).fetchall()
     virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
     return [
-        name for name, _sql in rows
-        if not name.startswith("sqlite_") and name not in _SKIP and name not in virtual
+        name
+        for name, _sql in rows
+        if not name.startswith("sqlite_")
+        and name not in _SKIP
+        and name not in virtual
         and not any(name.startswith(f"{v}_") for v in virtual)
     ]
 
@@ -192,7 +248,9 @@ def rules_for(conn: sqlite3.Connection, schema: str = "main") -> list[TableRule]
             continue
         key = _primary_key(conn, schema, name)
         if not key:
-            raise StorageError(f"merge: table {name} has no primary key and no merge rule in scraper/merge.py")
+            raise StorageError(
+                f"merge: table {name} has no primary key and no merge rule in scraper/merge.py"
+            )
         rules.append(TableRule(name=name, key=key, id_column=None))
     return rules
 
@@ -200,25 +258,33 @@ def rules_for(conn: sqlite3.Connection, schema: str = "main") -> list[TableRule]
 class _Plan:
     """The SQL that folds one attached shard's table into main."""
 
-    def __init__(self, conn: sqlite3.Connection, rule: TableRule, shard: str, mapped: set[str]) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, rule: TableRule, shard: str, mapped: set[str]
+    ) -> None:
         self.rule = rule
         self.shard = shard
         target_columns = _columns(conn, "main", rule.name)
         shard_columns = set(_columns(conn, shard, rule.name))
         self.columns = [c for c in target_columns if c in shard_columns]
-        self.has_map = rule.id_column is not None and (rule.key != (rule.id_column,) or rule.new_id is not None)
+        self.has_map = rule.id_column is not None and (
+            rule.key != (rule.id_column,) or rule.new_id is not None
+        )
         joins = []
         self.expr: dict[str, str] = {c: f"s.{_q(c)}" for c in self.columns}
         for column, parent in rule.refs:
             if column in self.expr and (parent in mapped or (parent == rule.name and self.has_map)):
                 alias = _q(f"m_{column}")
-                joins.append(f"LEFT JOIN temp.{_q('map_' + parent)} AS {alias} ON {alias}.src = s.{_q(column)}")
+                joins.append(
+                    f"LEFT JOIN temp.{_q('map_' + parent)} AS {alias} ON {alias}.src = s.{_q(column)}"
+                )
                 self.expr[column] = f"coalesce({alias}.dst, s.{_q(column)})"
         self.source = f"FROM {_q(shard)}.{_q(rule.name)} AS s " + " ".join(joins)
         if self.has_map:
             assert rule.id_column is not None
-            self.self_join = (f"JOIN temp.{_q('map_' + rule.name)} AS m_self "
-                              f"ON m_self.src = s.{_q(rule.id_column)}")
+            self.self_join = (
+                f"JOIN temp.{_q('map_' + rule.name)} AS m_self "
+                f"ON m_self.src = s.{_q(rule.id_column)}"
+            )
             self.mapped_expr = dict(self.expr, **{rule.id_column: "m_self.dst"})
         else:
             self.self_join = ""
@@ -241,8 +307,10 @@ class _Plan:
         else:
             match = " AND ".join(f"t.{_q(k)} IS {self.expr[k]}" for k in rule.key)
             target = f"coalesce((SELECT t.{_q(rule.id_column)} FROM {lookup} AS t WHERE {match}), {fallback})"
-        return (f"INSERT OR REPLACE INTO temp.{_q('map_' + rule.name)} (src, dst) "
-                f"SELECT s.{_q(rule.id_column)}, {target} {self.source}")
+        return (
+            f"INSERT OR REPLACE INTO temp.{_q('map_' + rule.name)} (src, dst) "
+            f"SELECT s.{_q(rule.id_column)}, {target} {self.source}"
+        )
 
     def wins(self, new: dict[str, str], old: dict[str, str]) -> str:
         """SQL true when the ``new`` copy of a row beats the ``old`` one."""
@@ -250,13 +318,17 @@ class _Plan:
         folded = set(rule.earliest) | set(rule.latest)
         content = [c for c in self.columns if c not in folded]
         differs = " OR ".join(f"{new[c]} IS NOT {old[c]}" for c in content) or "0"
-        by_content = (f"(({differs}) AND fa_digest({', '.join(new[c] for c in content)}) > "
-                      f"fa_digest({', '.join(old[c] for c in content)}))")
+        by_content = (
+            f"(({differs}) AND fa_digest({', '.join(new[c] for c in content)}) > "
+            f"fa_digest({', '.join(old[c] for c in content)}))"
+        )
         if rule.newer is None:
             return by_content
         rank_new, rank_old = self._fill(rule.newer, new), self._fill(rule.newer, old)
         beats = "<" if rule.older_wins else ">"
-        return f"(({rank_new}) {beats} ({rank_old}) OR (({rank_new}) = ({rank_old}) AND {by_content}))"
+        return (
+            f"(({rank_new}) {beats} ({rank_old}) OR (({rank_new}) = ({rank_old}) AND {by_content}))"
+        )
 
     def conflict_columns(self) -> tuple[str, ...]:
         return (self.rule.id_column,) if self.rule.id_column else self.rule.key
@@ -267,10 +339,12 @@ class _Plan:
         assert rule.id_column is not None
         old = {c: f"o.{_q(c)}" for c in self.columns}
         on = " AND ".join(f"o.{_q(c)} = {self.mapped_expr[c]}" for c in self.conflict_columns())
-        return (f"INSERT OR IGNORE INTO temp.{_q('won_' + rule.name)} (id) "
-                f"SELECT {self.mapped_expr[rule.id_column]} {self.source} {self.self_join} "
-                f"LEFT JOIN main.{_q(rule.name)} AS o ON {on} "
-                f"WHERE o.{_q(rule.id_column)} IS NULL OR {self.wins(self.mapped_expr, old)}")
+        return (
+            f"INSERT OR IGNORE INTO temp.{_q('won_' + rule.name)} (id) "
+            f"SELECT {self.mapped_expr[rule.id_column]} {self.source} {self.self_join} "
+            f"LEFT JOIN main.{_q(rule.name)} AS o ON {on} "
+            f"WHERE o.{_q(rule.id_column)} IS NULL OR {self.wins(self.mapped_expr, old)}"
+        )
 
     def upsert_sql(self) -> str:
         """Insert the shard's rows; a row already there takes the shard's values only where they win."""
@@ -293,22 +367,30 @@ class _Plan:
                 continue
             if c in rule.earliest or c in rule.latest:
                 pick = "min" if c in rule.earliest else "max"
-                sets.append(f"{_q(c)} = coalesce({pick}({excluded[c]}, {current[c]}), {excluded[c]}, {current[c]})")
-                improves.append(f"coalesce({pick}({excluded[c]}, {current[c]}), {excluded[c]}, {current[c]}) "
-                                f"IS NOT {current[c]}")
+                sets.append(
+                    f"{_q(c)} = coalesce({pick}({excluded[c]}, {current[c]}), {excluded[c]}, {current[c]})"
+                )
+                improves.append(
+                    f"coalesce({pick}({excluded[c]}, {current[c]}), {excluded[c]}, {current[c]}) "
+                    f"IS NOT {current[c]}"
+                )
             else:
                 sets.append(f"{_q(c)} = CASE WHEN {wins} THEN {excluded[c]} ELSE {current[c]} END")
         action = "DO NOTHING"
         if sets:
             action = f"DO UPDATE SET {', '.join(sets)} WHERE {' OR '.join([wins, *improves])}"
-        return (f"INSERT INTO main.{table} ({names}) SELECT {values} {self.source} {self.self_join} "
-                f"WHERE {where} ON CONFLICT ({', '.join(_q(c) for c in conflict)}) {action}")
+        return (
+            f"INSERT INTO main.{table} ({names}) SELECT {values} {self.source} {self.self_join} "
+            f"WHERE {where} ON CONFLICT ({', '.join(_q(c) for c in conflict)}) {action}"
+        )
 
     def delete_owned_sql(self) -> str:
         assert self.rule.owned_by is not None
         parent, column = self.rule.owned_by
-        return (f"DELETE FROM main.{_q(self.rule.name)} WHERE {_q(column)} IN "
-                f"(SELECT id FROM temp.{_q('won_' + parent)})")
+        return (
+            f"DELETE FROM main.{_q(self.rule.name)} WHERE {_q(column)} IN "
+            f"(SELECT id FROM temp.{_q('won_' + parent)})"
+        )
 
 
 # ---------------------------------------------------------------- image files
@@ -326,8 +408,9 @@ def _copy_file(source: Path, target: Path) -> None:
         Path(partial).unlink(missing_ok=True)
 
 
-def _copy_images(conn: sqlite3.Connection, shard: str, shard_root: Path, target_root: Path,
-                 report: MergeReport) -> None:
+def _copy_images(
+    conn: sqlite3.Connection, shard: str, shard_root: Path, target_root: Path, report: MergeReport
+) -> None:
     """Copy the shard's image files into the target's store, each sha256 once."""
     rows = conn.execute(
         f"SELECT DISTINCT path FROM {_q(shard)}.images WHERE sha256 IS NOT NULL AND path IS NOT NULL"
@@ -375,7 +458,9 @@ def _check_shard(path: Path, target: Path) -> None:
 def _key_indexed(conn: sqlite3.Connection, table: str, key: tuple[str, ...]) -> bool:
     """Whether an index of main.<table> starts with the columns of ``key`` (lookups by it are fast)."""
     for row in conn.execute(f"PRAGMA main.index_list({_q(table)})").fetchall():
-        columns = [info[2] for info in conn.execute(f"PRAGMA main.index_info({_q(row[1])})").fetchall()]
+        columns = [
+            info[2] for info in conn.execute(f"PRAGMA main.index_info({_q(row[1])})").fetchall()
+        ]
         if set(columns[: len(key)]) == set(key):
             return True
     return False
@@ -389,8 +474,10 @@ def _lookup_table(conn: sqlite3.Connection, rule: TableRule) -> str:
     columns = ", ".join(_q(c) for c in (*rule.key, rule.id_column or "rowid"))
     conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
     conn.execute(f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM main.{_q(rule.name)}")
-    conn.execute(f"CREATE INDEX temp.{_q('keys_' + rule.name + '_idx')} ON {name} "
-                 f"({', '.join(_q(c) for c in rule.key)})")
+    conn.execute(
+        f"CREATE INDEX temp.{_q('keys_' + rule.name + '_idx')} ON {name} "
+        f"({', '.join(_q(c) for c in rule.key)})"
+    )
     return f"temp.{name}"
 
 
@@ -409,16 +496,22 @@ def _fold_shard(conn: sqlite3.Connection, alias: str, report: MergeReport) -> No
             continue
         started = time.monotonic()
         plan = _Plan(conn, rule, alias, mapped)
-        report.rows_read += conn.execute(f"SELECT count(*) FROM {_q(alias)}.{_q(rule.name)}").fetchone()[0]
+        report.rows_read += conn.execute(
+            f"SELECT count(*) FROM {_q(alias)}.{_q(rule.name)}"
+        ).fetchone()[0]
         if plan.has_map:
-            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_q('map_' + rule.name)} "
-                         "(src INTEGER PRIMARY KEY, dst INTEGER)")
+            conn.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_q('map_' + rule.name)} "
+                "(src INTEGER PRIMARY KEY, dst INTEGER)"
+            )
             conn.execute(f"DELETE FROM temp.{_q('map_' + rule.name)}")
             conn.execute(plan.map_sql(_lookup_table(conn, rule)))
             mapped.add(rule.name)
             log.debug("%s %s: ids mapped, %.2f s", alias, rule.name, time.monotonic() - started)
         if rule.name in owners:
-            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_q('won_' + rule.name)} (id INTEGER PRIMARY KEY)")
+            conn.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_q('won_' + rule.name)} (id INTEGER PRIMARY KEY)"
+            )
             conn.execute(f"DELETE FROM temp.{_q('won_' + rule.name)}")
             conn.execute(plan.won_sql())
         written = 0
@@ -426,7 +519,9 @@ def _fold_shard(conn: sqlite3.Connection, alias: str, report: MergeReport) -> No
             written += conn.execute(plan.delete_owned_sql()).rowcount
         written += conn.execute(plan.upsert_sql()).rowcount
         report.rows_written[rule.name] = report.rows_written.get(rule.name, 0) + written
-        log.debug("%s %s: %d rows written, %.2f s", alias, rule.name, written, time.monotonic() - started)
+        log.debug(
+            "%s %s: %d rows written, %.2f s", alias, rule.name, written, time.monotonic() - started
+        )
     if "posts" in mapped and "comments" in shard_tables:
         conn.execute(_RECOUNT_COMMENTS)
 
@@ -465,8 +560,10 @@ def _fold_group(target: Path, shards: Sequence[Path], report: MergeReport) -> No
     except sqlite3.OperationalError as exc:
         raise store.storage_error(target, exc) from None
     except sqlite3.IntegrityError as exc:
-        raise StorageError(f"{target}: merge refused, the shards disagree with the archive ({exc}); "
-                           "nothing was changed") from None
+        raise StorageError(
+            f"{target}: merge refused, the shards disagree with the archive ({exc}); "
+            "nothing was changed"
+        ) from None
     finally:
         db.close()
 
@@ -479,8 +576,12 @@ def _locked(paths: Sequence[Path]) -> Iterator[None]:
         yield
 
 
-def merge_archives(target: Path | str, shards: Sequence[Path | str], *,
-                   on_progress: Callable[[str], None] | None = None) -> MergeReport:
+def merge_archives(
+    target: Path | str,
+    shards: Sequence[Path | str],
+    *,
+    on_progress: Callable[[str], None] | None = None,
+) -> MergeReport:
     """Fold ``shards`` into ``target`` (created when missing) and report what was done.
 
     Holds the archive lock of the target and of every shard. Up to
@@ -516,9 +617,11 @@ def merge_archives(target: Path | str, shards: Sequence[Path | str], *,
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{stage}{suffix}").unlink(missing_ok=True)
                     stages.append(stage)
-                    _fold_group(stage, paths[start:start + MAX_ATTACHED], staged)
+                    _fold_group(stage, paths[start : start + MAX_ATTACHED], staged)
                     if on_progress:
-                        on_progress(f"staged shards {start + 1}-{min(start + MAX_ATTACHED, len(paths))}")
+                        on_progress(
+                            f"staged shards {start + 1}-{min(start + MAX_ATTACHED, len(paths))}"
+                        )
                 _fold_group(target, stages, report)
                 report.rows_read = staged.rows_read  # the shards' rows, not the stages'
                 report.images_copied += staged.images_copied

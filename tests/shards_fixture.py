@@ -27,12 +27,26 @@ DELAY = 0.05
 VOLATILE = {"elapsed_ms"}
 RUN_IDS = {("crawl_runs", "id"), ("fetches", "id"), ("fetches", "run_id")}
 #: The contract tables compared.
-TABLES = ("sites", "authors", "terms", "posts", "post_versions", "post_terms", "images", "post_images",
-          "comments", "crawl_runs", "fetches", "pages", "crawl_state")
+TABLES = (
+    "sites",
+    "authors",
+    "terms",
+    "posts",
+    "post_versions",
+    "post_terms",
+    "images",
+    "post_images",
+    "comments",
+    "crawl_runs",
+    "fetches",
+    "pages",
+    "crawl_state",
+)
 
 
-def start_blogs(count: int, shards: int, *, first: int = 21, delay_s: float = 0.0,
-                cover: bool = True) -> list[FaultServer]:
+def start_blogs(
+    count: int, shards: int, *, first: int = 21, delay_s: float = 0.0, cover: bool = True
+) -> list[FaultServer]:
     """Start ``count`` sample blogs on 127.0.1.N, such that no shard of ``shards`` is left empty (``cover``).
 
     Ports are random, so the assignment is only known once they are bound:
@@ -52,18 +66,29 @@ def start_blogs(count: int, shards: int, *, first: int = 21, delay_s: float = 0.
 
 
 def write_config(path: Path, urls: list[str], *, delay: float = DELAY) -> Path:
-    path.write_text(f"delay = {delay}\nconcurrency = 2\n" + "".join(f'[[sites]]\nurl = "{u}"\n' for u in urls))
+    path.write_text(
+        f"delay = {delay}\nconcurrency = 2\n" + "".join(f'[[sites]]\nurl = "{u}"\n' for u in urls)
+    )
     return path
 
 
 def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
 
 
 def fitarchive(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the command line in a child process."""
-    return subprocess.run([sys.executable, "-m", "scraper", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env(), check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "scraper", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env(),
+        check=False,
+    )
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -76,8 +101,11 @@ def contract_rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
     try:
         result = {}
         for table in TABLES:
-            columns = [c for c in _columns(conn, table)
-                       if not c.endswith("_at") and c not in VOLATILE and (table, c) not in RUN_IDS]
+            columns = [
+                c
+                for c in _columns(conn, table)
+                if not c.endswith("_at") and c not in VOLATILE and (table, c) not in RUN_IDS
+            ]
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
             result[table] = sorted(rows, key=repr)
         return result
@@ -89,9 +117,13 @@ def full_dump(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every merged table's rows with every column, sorted: two equal dumps are the same archive."""
     conn = sqlite3.connect(db_path)
     try:
-        tables = [name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE '%_fts%' AND name != '_sqlite_migrations' ORDER BY name")]
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE '%_fts%' AND name != '_sqlite_migrations' ORDER BY name"
+            )
+        ]
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
     finally:
         conn.close()
@@ -100,4 +132,6 @@ def full_dump(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
 def image_files(root: Path) -> dict[str, bytes]:
     """The image store under ``root``: relative path -> bytes."""
     store = root / "images"
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(store.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(store.rglob("*")) if p.is_file()
+    }

@@ -61,20 +61,41 @@ def redis(tmp_path: Path) -> Iterator[Redis]:
     folder = tmp_path / "redis"
     folder.mkdir()
     socket_path = folder / "redis.sock"
-    process = subprocess.Popen([server, "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700",
-                                "--save", "", "--appendonly", "no", "--dir", str(folder)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            server,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket_path),
+            "--unixsocketperm",
+            "700",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         import redis as redis_client
 
         deadline = time.monotonic() + 20
         while True:
             try:
-                if socket_path.exists() and redis_client.Redis(unix_socket_path=str(socket_path)).ping():
+                if (
+                    socket_path.exists()
+                    and redis_client.Redis(unix_socket_path=str(socket_path)).ping()
+                ):
                     break
             except redis_client.ConnectionError:
                 pass
-            assert time.monotonic() < deadline and process.poll() is None, "redis-server did not start"
+            assert time.monotonic() < deadline and process.poll() is None, (
+                "redis-server did not start"
+            )
             time.sleep(0.05)
         yield Redis(f"redis+socket://{socket_path}", process)
     finally:
@@ -84,18 +105,44 @@ def redis(tmp_path: Path) -> Iterator[Redis]:
 def start_worker(name: str, broker: str, log: Path) -> subprocess.Popen[bytes]:
     celery = shutil.which("celery", path=str(Path(sys.executable).parent))
     assert celery, "celery comes with the celery extra"
-    worker_env = {**env(), "FITARCHIVE_BROKER": broker, "FITARCHIVE_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
-    return subprocess.Popen([celery, "-A", "scraper.celery_app", "worker", "--pool", "solo", "-O", "fair",
-                             "--prefetch-multiplier", "1", "-n", f"{name}@fitarchive-test", "--without-gossip",
-                             "--without-mingle", "--without-heartbeat", "-l", "info"],
-                            env=worker_env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    worker_env = {
+        **env(),
+        "FITARCHIVE_BROKER": broker,
+        "FITARCHIVE_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+    }
+    return subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "scraper.celery_app",
+            "worker",
+            "--pool",
+            "solo",
+            "-O",
+            "fair",
+            "--prefetch-multiplier",
+            "1",
+            "-n",
+            f"{name}@fitarchive-test",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "info",
+        ],
+        env=worker_env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def wait_ready(log: Path, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while b" ready." not in log.read_bytes():
         assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-        assert time.monotonic() < deadline, "worker not ready: " + log.read_text(errors="replace")[-3000:]
+        assert time.monotonic() < deadline, (
+            "worker not ready: " + log.read_text(errors="replace")[-3000:]
+        )
         time.sleep(0.1)
 
 
@@ -119,16 +166,25 @@ def shard_being_crawled_by(shard_dir: Path, pid: int) -> Path | None:
             owner = int(lock.read_text() or 0)
         except (OSError, ValueError):
             continue
-        if owner == pid and not Path(f"{shard}.done").exists() and lock_held(lock) and shard.exists():
+        if (
+            owner == pid
+            and not Path(f"{shard}.done").exists()
+            and lock_held(lock)
+            and shard.exists()
+        ):
             return shard
     return None
 
 
-def test_a_sharded_run_on_two_workers_survives_a_killed_worker(redis: Redis, tmp_path: Path) -> None:
+def test_a_sharded_run_on_two_workers_survives_a_killed_worker(
+    redis: Redis, tmp_path: Path
+) -> None:
     servers = start_blogs(SHARDS, SHARDS, delay_s=0.02)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        config = write_config(tmp_path / "sites.toml", [server.url for server in servers], delay=DELAY)
+        config = write_config(
+            tmp_path / "sites.toml", [server.url for server in servers], delay=DELAY
+        )
         single = tmp_path / "single" / "archive.db"
         done = fitarchive("crawl", "--config", str(config), "--db", str(single), "--quiet")
         assert done.returncode == 0, done.stderr
@@ -143,15 +199,35 @@ def test_a_sharded_run_on_two_workers_survives_a_killed_worker(redis: Redis, tmp
             wait_ready(log, process)
 
         shard_dir = tmp_path / "shards"
-        submit = subprocess.Popen([sys.executable, "-m", "scraper", "submit", "--config", str(config), "--shards",
-                                   str(SHARDS), "--shard-dir", str(shard_dir), "--broker", redis.url,
-                                   "--timeout", "400", "--json"],
-                                  env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        submit = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scraper",
+                "submit",
+                "--config",
+                str(config),
+                "--shards",
+                str(SHARDS),
+                "--shard-dir",
+                str(shard_dir),
+                "--broker",
+                redis.url,
+                "--timeout",
+                "400",
+                "--json",
+            ],
+            env=env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         processes.append(submit)  # type: ignore[arg-type]
         killed_shard = None
         deadline = time.monotonic() + 120
         while killed_shard is None:
-            assert time.monotonic() < deadline, "worker a never crawled a shard: " + logs[0].read_text()[-3000:]
+            assert time.monotonic() < deadline, (
+                "worker a never crawled a shard: " + logs[0].read_text()[-3000:]
+            )
             assert submit.poll() is None, submit.communicate()
             killed_shard = shard_being_crawled_by(shard_dir, doomed.pid)
             time.sleep(0.02)
@@ -198,23 +274,40 @@ def test_a_sharded_run_on_two_workers_survives_a_killed_worker(redis: Redis, tmp
         assert len(times) > 10, server.url
         gaps = [later - earlier for earlier, later in zip(times, times[1:])]
         assert min(gaps) >= DELAY / 2, (server.url, sorted(gaps)[:5])
-        assert sum(gap < DELAY * 0.95 for gap in gaps) <= len(gaps) // 20, (server.url, sorted(gaps)[:5])
+        assert sum(gap < DELAY * 0.95 for gap in gaps) <= len(gaps) // 20, (
+            server.url,
+            sorted(gaps)[:5],
+        )
 
 
 def test_submit_to_a_broker_that_does_not_answer_fails_in_one_line(tmp_path: Path) -> None:
     config = write_config(tmp_path / "sites.toml", ["http://127.0.0.1:9/"])
     broker = f"redis+socket://{tmp_path / 'no-redis.sock'}"
-    done = fitarchive("submit", "--config", str(config), "--shards", "2", "--shard-dir", str(tmp_path / "shards"),
-                      "--broker", broker, timeout=120)
+    done = fitarchive(
+        "submit",
+        "--config",
+        str(config),
+        "--shards",
+        "2",
+        "--shard-dir",
+        str(tmp_path / "shards"),
+        "--broker",
+        broker,
+        timeout=120,
+    )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: cannot reach the broker at {broker}")
 
 
-def test_a_beat_entry_runs_the_whole_sharded_crawl_periodically(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_beat_entry_runs_the_whole_sharded_crawl_periodically(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from scraper import celery_app
 
-    monkeypatch.setenv("FITARCHIVE_BEAT", "/etc/sites.toml|8|/shared/shards|/shared/archive.db|15 3")
+    monkeypatch.setenv(
+        "FITARCHIVE_BEAT", "/etc/sites.toml|8|/shared/shards|/shared/archive.db|15 3"
+    )
     app = celery_app.make_app("redis://127.0.0.1:1/0")
     entry = app.conf.beat_schedule["fitarchive-run"]
     assert entry["task"] == "fitarchive.start_run" and entry["task"] in celery_app.app.tasks

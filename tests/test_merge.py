@@ -55,8 +55,16 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
         shards = []
         for index in range(SHARDS):
             shard = root / f"shard{index}" / "archive.db"
-            done = fitarchive("crawl", "--config", str(config), "--db", str(shard), "--shard", f"{index}/{SHARDS}",
-                              "--quiet")
+            done = fitarchive(
+                "crawl",
+                "--config",
+                str(config),
+                "--db",
+                str(shard),
+                "--shard",
+                f"{index}/{SHARDS}",
+                "--quiet",
+            )
             assert done.returncode == 0, done.stderr
             shards.append(shard)
     finally:
@@ -85,7 +93,9 @@ def test_merged_shards_equal_a_single_crawl_row_for_row(crawled: Crawled, tmp_pa
     assert done.returncode == 0, done.stderr
     assert "merged 2 shard(s)" in done.stderr
     merged, single = contract_rows(target), contract_rows(crawled.single)
-    assert {t: len(rows) for t, rows in merged.items()} == {t: len(rows) for t, rows in single.items()}
+    assert {t: len(rows) for t, rows in merged.items()} == {
+        t: len(rows) for t, rows in single.items()
+    }
     for table in single:
         assert merged[table] == single[table], table
     assert len(single["comments"]) > 100 and len(single["sites"]) >= 3
@@ -95,8 +105,13 @@ def test_merged_shards_equal_a_single_crawl_row_for_row(crawled: Crawled, tmp_pa
     db = Database(target)
     assert db.execute("select count(*) from comments_fts").fetchone()[0] == len(single["comments"])
     hits = db.execute("select count(*) from posts_fts where posts_fts match 'squat'").fetchone()[0]
-    assert hits == Database(crawled.single).execute(
-        "select count(*) from posts_fts where posts_fts match 'squat'").fetchone()[0] > 0
+    assert (
+        hits
+        == Database(crawled.single)
+        .execute("select count(*) from posts_fts where posts_fts match 'squat'")
+        .fetchone()[0]
+        > 0
+    )
 
 
 def test_merging_the_same_shards_again_changes_nothing(crawled: Crawled, tmp_path: Path) -> None:
@@ -121,22 +136,33 @@ def _later_capture(shard: Path, folder: Path) -> tuple[Path, int, str]:
     """A copy of ``shard`` as a later crawl would leave it: one post edited, one comment deleted."""
     later = copy_archive(shard, folder)
     db = Database(later)
-    post_id, old_hash = db.execute("select id, content_hash from posts order by url limit 1").fetchone()
+    post_id, old_hash = db.execute(
+        "select id, content_hash from posts order by url limit 1"
+    ).fetchone()
     new_hash = "f" * 64
     with db.conn:
-        db.execute("update posts set title = 'Edited title', body_html = '<p>edited</p>', body_text = 'edited', "
-                   "content_hash = ?, last_seen_at = '2999-01-01T00:00:00+00:00' where id = ?", [new_hash, post_id])
-        db.execute("insert into post_versions (id, post_id, content_hash, title, body_html, captured_at) "
-                   "values (?, ?, ?, 'Edited title', '<p>edited</p>', '2999-01-01T00:00:00+00:00')",
-                   [store.stable_id(str(post_id), new_hash), post_id, new_hash])
-        db.execute("update comments set deleted_at = '2999-01-01T00:00:00+00:00' where id = "
-                   "(select min(id) from comments where post_id = ?)", [post_id])
+        db.execute(
+            "update posts set title = 'Edited title', body_html = '<p>edited</p>', body_text = 'edited', "
+            "content_hash = ?, last_seen_at = '2999-01-01T00:00:00+00:00' where id = ?",
+            [new_hash, post_id],
+        )
+        db.execute(
+            "insert into post_versions (id, post_id, content_hash, title, body_html, captured_at) "
+            "values (?, ?, ?, 'Edited title', '<p>edited</p>', '2999-01-01T00:00:00+00:00')",
+            [store.stable_id(str(post_id), new_hash), post_id, new_hash],
+        )
+        db.execute(
+            "update comments set deleted_at = '2999-01-01T00:00:00+00:00' where id = "
+            "(select min(id) from comments where post_id = ?)",
+            [post_id],
+        )
     db.close()
     return later, post_id, old_hash
 
 
-def test_the_newer_capture_of_a_post_wins_in_any_order_and_both_versions_stay(crawled: Crawled,
-                                                                               tmp_path: Path) -> None:
+def test_the_newer_capture_of_a_post_wins_in_any_order_and_both_versions_stay(
+    crawled: Crawled, tmp_path: Path
+) -> None:
     later, post_id, old_hash = _later_capture(crawled.shards[0], tmp_path / "later")
     one, two = tmp_path / "one" / "a.db", tmp_path / "two" / "a.db"
     for shard in (crawled.shards[0], later, crawled.shards[1]):
@@ -145,17 +171,32 @@ def test_the_newer_capture_of_a_post_wins_in_any_order_and_both_versions_stay(cr
         merge_archives(two, [shard])
     assert full_dump(one) == full_dump(two)
     db = Database(one)
-    assert db.execute("select title from posts where id = ?", [post_id]).fetchone()[0] == "Edited title"
-    hashes = {row[0] for row in db.execute("select content_hash from post_versions where post_id = ?", [post_id])}
+    assert (
+        db.execute("select title from posts where id = ?", [post_id]).fetchone()[0]
+        == "Edited title"
+    )
+    hashes = {
+        row[0]
+        for row in db.execute("select content_hash from post_versions where post_id = ?", [post_id])
+    }
     assert {old_hash, "f" * 64} <= hashes
-    live, count = db.execute("select (select count(*) from comments where post_id = p.id and deleted_at is null), "
-                             "comment_count from posts p where id = ?", [post_id]).fetchone()
+    live, count = db.execute(
+        "select (select count(*) from comments where post_id = p.id and deleted_at is null), "
+        "comment_count from posts p where id = ?",
+        [post_id],
+    ).fetchone()
     assert live == count
-    assert db.execute("select count(*) from comments where post_id = ? and deleted_at is not null",
-                      [post_id]).fetchone()[0] == 1
+    assert (
+        db.execute(
+            "select count(*) from comments where post_id = ? and deleted_at is not null", [post_id]
+        ).fetchone()[0]
+        == 1
+    )
 
 
-def test_a_merge_killed_half_way_leaves_the_target_as_it_was(crawled: Crawled, tmp_path: Path) -> None:
+def test_a_merge_killed_half_way_leaves_the_target_as_it_was(
+    crawled: Crawled, tmp_path: Path
+) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from merge import generate_shard  # bench/merge.py
 
@@ -168,8 +209,12 @@ def test_a_merge_killed_half_way_leaves_the_target_as_it_was(crawled: Crawled, t
     files_before = image_files(target.parent)
     wal = Path(f"{target}-wal")
     start_size = wal.stat().st_size if wal.exists() else 0
-    child = subprocess.Popen([sys.executable, "-m", "scraper", "merge", str(target), str(big)], env=env(),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "merge", str(target), str(big)],
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and child.poll() is None:  # kill once it is writing
@@ -194,18 +239,24 @@ def test_a_merge_killed_half_way_leaves_the_target_as_it_was(crawled: Crawled, t
     assert report.rows_written["comments"] == 20 * 50 * 200
 
 
-def test_a_shard_from_a_newer_fitarchive_is_refused_in_one_line(crawled: Crawled, tmp_path: Path) -> None:
+def test_a_shard_from_a_newer_fitarchive_is_refused_in_one_line(
+    crawled: Crawled, tmp_path: Path
+) -> None:
     newer = copy_archive(crawled.shards[0], tmp_path / "newer")
     with sqlite3.connect(newer) as conn:
-        conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
-                     "values ('fitarchive', '9999_from_the_future', '2999-01-01')")
+        conn.execute(
+            "insert into _sqlite_migrations (migration_set, name, applied_at) "
+            "values ('fitarchive', '9999_from_the_future', '2999-01-01')"
+        )
     target = tmp_path / "target" / "a.db"
     merge_archives(target, [crawled.shards[1]])
     before = full_dump(target)
     done = fitarchive("merge", str(target), str(crawled.shards[1]), str(newer))
     assert done.returncode == 1
-    expected = (f"Error: {newer}: archive was written by a newer fitarchive (migration 9999_from_the_future); "
-                "upgrade fitarchive")
+    expected = (
+        f"Error: {newer}: archive was written by a newer fitarchive (migration 9999_from_the_future); "
+        "upgrade fitarchive"
+    )
     assert done.stderr.strip().splitlines() == [expected]
     assert full_dump(target) == before
 
@@ -217,14 +268,19 @@ def test_an_older_shard_is_migrated_and_merged(tmp_path: Path) -> None:
     db = Database(older)
     migrations.apply(db, stop_before=names[-1])
     site_id = store.stable_id("http://old.test/")
-    db.execute("insert into sites (id, base_url, platform) values (?, 'http://old.test/', 'generic')", [site_id])
+    db.execute(
+        "insert into sites (id, base_url, platform) values (?, 'http://old.test/', 'generic')",
+        [site_id],
+    )
     db.conn.commit()
     db.close()
     target = tmp_path / "target" / "a.db"
     report = merge_archives(target, [older])
     assert report.rows_written["sites"] == 1
     assert names[-1] in store.applied_migrations(Database(older))
-    assert Database(target).execute("select base_url from sites").fetchall() == [("http://old.test/",)]
+    assert Database(target).execute("select base_url from sites").fetchall() == [
+        ("http://old.test/",)
+    ]
 
 
 def test_a_locked_target_is_refused(crawled: Crawled, tmp_path: Path) -> None:
@@ -248,16 +304,26 @@ def test_rows_are_matched_by_natural_key_not_by_rowid(crawled: Crawled, tmp_path
     conn = sqlite3.connect(renumbered)
     post_id, url = conn.execute(
         "select p.id, p.url from posts p where exists (select 1 from comments c where c.post_id = p.id) "
-        "order by p.url limit 1").fetchone()
+        "order by p.url limit 1"
+    ).fetchone()
     new_id = 42
     with conn:
         conn.execute("pragma foreign_keys = off")
-        for table, column in (("posts", "id"), ("comments", "post_id"), ("post_versions", "post_id"),
-                              ("post_images", "post_id"), ("post_terms", "post_id")):
+        for table, column in (
+            ("posts", "id"),
+            ("comments", "post_id"),
+            ("post_versions", "post_id"),
+            ("post_images", "post_id"),
+            ("post_terms", "post_id"),
+        ):
             conn.execute(f"update {table} set {column} = ? where {column} = ?", [new_id, post_id])
-        conn.execute("update comments set id = id + 1 where post_id = ?", [new_id])  # other comment ids too
-        conn.execute("update comments set parent_id = parent_id + 1 where post_id = ? and parent_id is not null",
-                     [new_id])
+        conn.execute(
+            "update comments set id = id + 1 where post_id = ?", [new_id]
+        )  # other comment ids too
+        conn.execute(
+            "update comments set parent_id = parent_id + 1 where post_id = ? and parent_id is not null",
+            [new_id],
+        )
     conn.close()
     target = tmp_path / "target" / "a.db"
     merge_archives(target, [crawled.shards[0]])
@@ -266,9 +332,13 @@ def test_rows_are_matched_by_natural_key_not_by_rowid(crawled: Crawled, tmp_path
     db = Database(target)
     assert db.execute("select id from posts where url = ?", [url]).fetchall() == [(post_id,)]
     assert db.execute("select count(*) from posts where id = ?", [new_id]).fetchone()[0] == 0
-    assert db.execute("select count(*) from comments where post_id = ?", [new_id]).fetchone()[0] == 0
-    orphans = db.execute("select count(*) from comments c left join comments p on p.id = c.parent_id "
-                         "where c.parent_id is not null and p.id is null").fetchone()[0]
+    assert (
+        db.execute("select count(*) from comments where post_id = ?", [new_id]).fetchone()[0] == 0
+    )
+    orphans = db.execute(
+        "select count(*) from comments c left join comments p on p.id = c.parent_id "
+        "where c.parent_id is not null and p.id is null"
+    ).fetchone()[0]
     assert orphans == 0
     db.close()
     assert contract_rows(target) == before
@@ -283,7 +353,9 @@ def test_the_merge_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert figures["remerge_rows_written"] == 0 and figures["merge_rows_per_s"] > 0
 
 
-def test_a_table_without_a_rule_is_merged_by_its_primary_key(crawled: Crawled, tmp_path: Path) -> None:
+def test_a_table_without_a_rule_is_merged_by_its_primary_key(
+    crawled: Crawled, tmp_path: Path
+) -> None:
     shard = copy_archive(crawled.shards[0], tmp_path / "shard")
     target = tmp_path / "a.db"
     store.open_db(target).close()
@@ -291,14 +363,18 @@ def test_a_table_without_a_rule_is_merged_by_its_primary_key(crawled: Crawled, t
         with sqlite3.connect(path) as conn:
             conn.execute("create table image_notes (sha256 text primary key, note text)")
     with sqlite3.connect(shard) as conn:
-        conn.executemany("insert into image_notes values (?, ?)", [("a" * 64, "row 1"), ("b" * 64, "row 2")])
+        conn.executemany(
+            "insert into image_notes values (?, ?)", [("a" * 64, "row 1"), ("b" * 64, "row 2")]
+        )
     report = merge_archives(target, [shard])
     assert report.rows_written["image_notes"] == 2
     again = merge_archives(target, [shard])
     assert again.rows_written["image_notes"] == 0
     with sqlite3.connect(target) as conn:
         assert conn.execute("select * from image_notes order by sha256").fetchall() == [
-            ("a" * 64, "row 1"), ("b" * 64, "row 2")]
+            ("a" * 64, "row 1"),
+            ("b" * 64, "row 2"),
+        ]
         conn.execute("create table loose_rows (note text)")
     with pytest.raises(StorageError, match="table loose_rows has no primary key"):
         merge_archives(target, [shard])

@@ -45,7 +45,9 @@ def _check_options(command: str) -> None:
 
 
 def test_the_kubernetes_recipe_is_an_indexed_job_per_shard_then_a_merge() -> None:
-    documents = [doc for doc in yaml.safe_load_all((RECIPES / "kubernetes.yaml").read_text()) if doc]
+    documents = [
+        doc for doc in yaml.safe_load_all((RECIPES / "kubernetes.yaml").read_text()) if doc
+    ]
     by_name = {(doc["kind"], doc["metadata"]["name"]): doc for doc in documents}
     claim = by_name[("PersistentVolumeClaim", "fitarchive-shards")]
     assert "ReadWriteMany" in claim["spec"]["accessModes"]  # every pod and the merge see the shards
@@ -64,7 +66,9 @@ def test_the_kubernetes_recipe_is_an_indexed_job_per_shard_then_a_merge() -> Non
     waits = " ".join(merge["initContainers"][0]["command"])
     assert "--for=condition=complete" in waits and "job/fitarchive-crawl" in waits
     merge_command = _commands(merge["containers"][0])
-    assert re.search(r"fitarchive merge /shards/archive\.db /shards/shard-\*-of-4\.db", merge_command)
+    assert re.search(
+        r"fitarchive merge /shards/archive\.db /shards/shard-\*-of-4\.db", merge_command
+    )
     assert merge["containers"][0]["volumeMounts"][0]["mountPath"] == "/shards"
     role = by_name[("Role", "fitarchive-waiter")]
     assert {"get", "watch"} <= set(role["rules"][0]["verbs"])
@@ -90,12 +94,25 @@ def test_the_github_actions_recipe_is_a_shard_matrix_then_a_merge_job() -> None:
     assert matrix == list(range(shards))
     for step in crawl["steps"]:
         _check_options(step.get("run", "").replace("${{ matrix.shard }}", "0"))
-    upload = next(step for step in crawl["steps"] if step.get("uses", "").startswith("actions/upload-artifact"))
-    assert upload["with"]["name"] == "shard-${{ matrix.shard }}" and upload["with"]["path"] == "shards/"
+    upload = next(
+        step
+        for step in crawl["steps"]
+        if step.get("uses", "").startswith("actions/upload-artifact")
+    )
+    assert (
+        upload["with"]["name"] == "shard-${{ matrix.shard }}"
+        and upload["with"]["path"] == "shards/"
+    )
 
     merge = workflow["jobs"]["merge"]
     assert merge["needs"] == "crawl"
-    download = next(step for step in merge["steps"] if step.get("uses", "").startswith("actions/download-artifact"))
+    download = next(
+        step
+        for step in merge["steps"]
+        if step.get("uses", "").startswith("actions/download-artifact")
+    )
     assert download["with"]["pattern"] == "shard-*"
     merge_run = " ".join(step.get("run", "") for step in merge["steps"])
-    assert re.search(r"fitarchive merge \S+ " + re.escape(download["with"]["path"]) + r"/shard-\*/", merge_run)
+    assert re.search(
+        r"fitarchive merge \S+ " + re.escape(download["with"]["path"]) + r"/shard-\*/", merge_run
+    )

@@ -37,7 +37,11 @@ def test_shards_are_balanced() -> None:
 def test_a_host_never_spans_two_shards() -> None:
     urls = []
     for n in range(200):
-        urls += [f"https://blog{n}.test/", f"https://www.blog{n}.test/2024/post/", f"http://BLOG{n}.test/feed"]
+        urls += [
+            f"https://blog{n}.test/",
+            f"https://www.blog{n}.test/2024/post/",
+            f"http://BLOG{n}.test/feed",
+        ]
     placed = assign(urls, 5)
     by_key: dict[str, set[int]] = {}
     for where in placed:
@@ -55,10 +59,27 @@ def test_bad_shard_values_are_refused(text: str) -> None:
 def test_crawl_with_a_bad_shard_says_so_in_one_line(tmp_path: Path) -> None:
     config = tmp_path / "sites.toml"
     config.write_text('[[sites]]\nurl = "http://127.0.0.1:9/"\n')
-    done = subprocess.run([sys.executable, "-m", "scraper", "crawl", "--config", str(config), "--db",
-                           str(tmp_path / "a.db"), "--shard", "5/4"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scraper",
+            "crawl",
+            "--config",
+            str(config),
+            "--db",
+            str(tmp_path / "a.db"),
+            "--shard",
+            "5/4",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == ["Error: --shard 5/4: the index must be between 0 and 3"]
+    assert done.stderr.strip().splitlines() == [
+        "Error: --shard 5/4: the index must be between 0 and 3"
+    ]
     assert not (tmp_path / "a.db").exists()
 
 
@@ -67,8 +88,23 @@ def test_an_empty_shard_makes_an_empty_archive(tmp_path: Path) -> None:
     config.write_text('[[sites]]\nurl = "http://127.0.0.1:9/"\n')
     shard = shard_of("127.0.0.1:9", 2)
     db_path = tmp_path / "a.db"
-    done = subprocess.run([sys.executable, "-m", "scraper", "crawl", "--config", str(config), "--db",
-                           str(db_path), "--shard", f"{1 - shard}/2"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scraper",
+            "crawl",
+            "--config",
+            str(config),
+            "--db",
+            str(db_path),
+            "--shard",
+            f"{1 - shard}/2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "no blogs in this shard" in done.stderr
     assert db_path.stat().st_size > 0
