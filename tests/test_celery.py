@@ -315,3 +315,41 @@ def test_a_beat_entry_runs_the_whole_sharded_crawl_periodically(
     assert entry["schedule"].minute == {15} and entry["schedule"].hour == {3}
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
     assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_a_shard_task_delivered_twice_crawls_once(redis: Redis, tmp_path: Path) -> None:
+    """Two copies of one shard task on two workers at once (what Redis does to a task that
+    outlives its visibility timeout): one crawls, the other waits for the shard's lock and
+    returns the first copy's result; the host sees one paced crawl."""
+    from scraper.celery_app import make_app
+
+    servers = start_blogs(2, 1, delay_s=0.02)
+    processes: list[subprocess.Popen[bytes]] = []
+    client = make_app(redis.url)
+    try:
+        config = write_config(tmp_path / "sites.toml", [server.url for server in servers], delay=DELAY)
+        logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
+        processes += [start_worker("a", redis.url, logs[0]), start_worker("b", redis.url, logs[1])]
+        for log, process in zip(logs, processes):
+            wait_ready(log, process)
+        shard_dir = tmp_path / "shards"
+        args = (config.read_text(), str(shard_dir), 0, 1, "run-1")
+        copies = [client.send_task("fitarchive.crawl_shard", args=args) for _ in range(2)]
+        results = [copy.get(timeout=240) for copy in copies]
+    finally:
+        client.close()
+        for process in processes:
+            _stop(process)
+        for server in servers:
+            server.stop()
+    assert results[0] == results[1]  # the second copy returned the first copy's record
+    texts = [log.read_text(errors="replace") for log in logs]
+    assert all("Task fitarchive.crawl_shard[" in text and "] received" in text for text in texts)
+    assert any("retry: Retry in" in text for text in texts)  # one copy found the shard locked
+    with sqlite3.connect(shard_dir / "shard-0-of-1.db") as conn:
+        runs = conn.execute("select seed_url, status from crawl_runs").fetchall()
+    assert sorted(runs) == sorted((server.url, "ok") for server in servers)  # crawled once
+    for server in servers:
+        times = sorted(request.at for request in server.requests)
+        gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+        assert len(times) > 10 and min(gaps) >= DELAY / 2, server.url
