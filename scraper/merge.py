@@ -434,15 +434,11 @@ def _copy_images(
 # ---------------------------------------------------------------- merging
 
 
-def _check_shard(path: Path, target: Path) -> None:
-    """Refuse a shard that is missing, the target itself, or newer than the code; migrate an older one.
+def _check_shard(path: Path) -> None:
+    """Refuse a shard that is not an archive or is newer than the code; migrate an older one.
 
-    :raises StorageError: missing or unreadable. :raises SchemaError: newer or not an archive.
+    :raises StorageError: unreadable or empty. :raises SchemaError: newer or not an archive.
     """
-    if not path.is_file():
-        raise StorageError(f"{path}: no such shard archive")
-    if target.exists() and path.resolve() == target.resolve():
-        raise UsageError(f"{path}: a shard cannot be the merge target itself")
     db = store.open_db(path, readonly=True)
     try:
         applied = store.applied_migrations(db)
@@ -601,11 +597,15 @@ def merge_archives(
     if str(target.parent) and not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
     for path in paths:
+        if path.is_dir():
+            raise StorageError(f"{path}: is a directory, not a shard archive")
         if not path.is_file():
             raise StorageError(f"{path}: no such shard archive")
+        if target.exists() and path.resolve() == target.resolve():
+            raise UsageError(f"{path}: a shard cannot be the merge target itself")
     with _locked([target, *paths]):
         for path in paths:
-            _check_shard(path, target)
+            _check_shard(path)
         if len(paths) <= MAX_ATTACHED:
             _fold_group(target, paths, report)
         else:

@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from shards_fixture import (
@@ -378,3 +379,33 @@ def test_a_table_without_a_rule_is_merged_by_its_primary_key(
         conn.execute("create table loose_rows (note text)")
     with pytest.raises(StorageError, match="table loose_rows has no primary key"):
         merge_archives(target, [shard])
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_text("hello"), "not an SQLite database"),
+        (lambda p: p.write_bytes(b""), "empty file, not a shard archive"),
+        (lambda p: p.mkdir(), "is a directory, not a shard archive"),
+    ],
+)
+def test_a_bad_shard_is_named_in_one_line_and_the_target_is_left_alone(
+    crawled: Crawled, tmp_path: Path, make: Any, message: str
+) -> None:
+    target = tmp_path / "target" / "a.db"
+    merge_archives(target, [crawled.shards[0]])
+    before = full_dump(target)
+    bad = tmp_path / "bad.db"
+    make(bad)
+    done = fitarchive("merge", str(target), str(crawled.shards[1]), str(bad))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {bad}: ") and message in lines[0]
+    assert full_dump(target) == before
+
+
+def test_the_target_cannot_be_one_of_the_shards(crawled: Crawled, tmp_path: Path) -> None:
+    target = copy_archive(crawled.shards[0], tmp_path / "t")
+    done = fitarchive("merge", str(target), str(crawled.shards[1]), str(target.parent / "." / target.name))
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("a shard cannot be the merge target itself")
