@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import string
@@ -411,11 +412,20 @@ def _copy_file(source: Path, target: Path) -> None:
 def _copy_images(
     conn: sqlite3.Connection, shard: str, shard_root: Path, target_root: Path, report: MergeReport
 ) -> None:
-    """Copy the shard's image files into the target's store, each sha256 once."""
+    """Copy the shard's image files into the target's store, each sha256 once.
+
+    Only files at the place the store gives their sha256 are copied, so a shard
+    cannot make the merge write outside the image store.
+    """
     rows = conn.execute(
-        f"SELECT DISTINCT path FROM {_q(shard)}.images WHERE sha256 IS NOT NULL AND path IS NOT NULL"
+        f"SELECT DISTINCT sha256, mime, path FROM {_q(shard)}.images "
+        "WHERE sha256 IS NOT NULL AND path IS NOT NULL"
     ).fetchall()
-    for (relative,) in rows:
+    for sha256, mime, relative in rows:
+        if relative != store.image_path_for(sha256, mime) or not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            report.images_missing += 1
+            log.warning("%s: image path %r is not in the image store; not copied", shard, relative)
+            continue
         target = target_root / relative
         if target.exists():
             continue

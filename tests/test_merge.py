@@ -409,3 +409,20 @@ def test_the_target_cannot_be_one_of_the_shards(crawled: Crawled, tmp_path: Path
     done = fitarchive("merge", str(target), str(crawled.shards[1]), str(target.parent / "." / target.name))
     assert done.returncode == 2
     assert done.stderr.strip().endswith("a shard cannot be the merge target itself")
+
+
+def test_an_image_path_outside_the_image_store_is_not_copied(crawled: Crawled, tmp_path: Path) -> None:
+    shard = copy_archive(crawled.shards[0], tmp_path / "a" / "shard")
+    (tmp_path / "a" / "leak").mkdir()
+    (tmp_path / "a" / "leak" / "secret.txt").write_text("not an image")
+    with sqlite3.connect(shard) as conn:
+        conn.execute(
+            "insert into images (id, url, sha256, mime, path) values "
+            "(7, 'http://x.test/a.jpg', ?, 'image/jpeg', '../leak/secret.txt')",
+            ["c" * 64],
+        )
+    target = tmp_path / "b" / "target" / "a.db"
+    report = merge_archives(target, [shard])
+    assert report.images_missing == 1
+    assert not (tmp_path / "b" / "leak").exists()
+    assert report.images_copied == len(image_files(shard.parent))
