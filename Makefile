@@ -21,7 +21,7 @@ test-deps:
 	bash scripts/install-test-deps.sh
 
 $(BIN)/.bench-installed: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e ".[test,bench,ocr]"
+	$(BIN)/pip install --quiet -e ".[test,bench,ocr,celery]"
 	touch $@
 
 test: $(BIN)/.bench-installed test-deps

@@ -23,8 +23,15 @@ _SCHEMES = {"http", "https", "mailto"}
 _BODY_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area", "figcaption"}
 _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag != "img"}
 _ATTRIBUTES["a"] = {"href", "title"}
+# list numbering as the author set it (the crawler's sanitizer keeps these too)
+_ATTRIBUTES["ol"] = {"start", "reversed", "type"}
+_ATTRIBUTES["li"] = {"value"}
+_ATTRIBUTES["th"] = _ATTRIBUTES.get("th", set()) | {"scope"}
 _COMMENT_TAGS = {"a", "p", "br", "b", "strong", "i", "em", "blockquote", "q", "code", "pre",
                  "ul", "ol", "li", "del", "s", "sub", "sup", "span"}
+_OL_TYPE = re.compile(r'<ol((?: [a-z]+="[^"]*")*) type="([aAiI1])"')
+_LIST_STYLES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman",
+                "I": "upper-roman", "1": "decimal"}
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -42,7 +49,7 @@ def _clean(fragment: str | None, *, base_url: str, tags: set[str]) -> str:
             return urljoin(base_url, value)
         return value
 
-    return nh3.clean(
+    cleaned = nh3.clean(
         fragment or "",
         tags=tags,
         clean_content_tags={"script", "style", "figcaption", "iframe", "object", "svg"},
@@ -50,6 +57,16 @@ def _clean(fragment: str | None, *, base_url: str, tags: set[str]) -> str:
         attribute_filter=absolute,
         url_schemes=_SCHEMES,
         link_rel="nofollow noopener noreferrer",
+    )
+    return _list_classes(cleaned)
+
+
+def _list_classes(fragment: str) -> str:
+    """Name an ``<ol type=...>``'s marker style in a class, because CSS attribute
+    selectors match ``type`` case-insensitively (``a`` and ``A`` alike)."""
+    return _OL_TYPE.sub(
+        lambda m: f'<ol{m.group(1)} type="{m.group(2)}" class="list-{_LIST_STYLES[m.group(2)]}"',
+        fragment,
     )
 
 
@@ -166,6 +183,7 @@ async def post_page(datasette: Any, request: Any) -> Response:
         "other_images": elsewhere,
         "image_count": len(images),
         "comments": comments,
+        "deleted_count": sum(1 for c in comments if c["deleted_at"]),
         "comments_truncated": len(rows.rows) > MAX_COMMENTS,
         "max_comments": MAX_COMMENTS,
     }
