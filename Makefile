@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8001
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test test-deps bench bench-deps bench-many lint clean
+.PHONY: venv demo test test-deps bench bench-deps bench-many bench-ocr lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ test-deps:
 	bash scripts/install-test-deps.sh
 
 $(BIN)/.bench-installed: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/pip install --quiet -e ".[test,bench,ocr,celery]"
 	touch $@
 
 test: $(BIN)/.bench-installed test-deps
@@ -36,6 +36,11 @@ bench: $(BIN)/.bench-installed bench-deps
 # many blogs on 127.0.1.N (issue 14): `make bench-many`, `make bench-many MEMORY=1` for 200 blogs
 bench-many: $(BIN)/.bench-installed bench-deps
 	$(BIN)/python bench/many_blogs.py $(if $(MEMORY),--memory,)
+
+# routine-card OCR: RapidOCR beside Tesseract on generated cards (needs tesseract-ocr and the fonts
+# listed in bench/ocr_cards.py)
+bench-ocr: $(BIN)/.bench-installed
+	$(BIN)/python bench/ocr.py $(if $(FULL),--count 120,)
 
 lint: venv
 	$(BIN)/lint-imports

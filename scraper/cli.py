@@ -28,10 +28,12 @@ from typing import Any, BinaryIO, Callable, Literal, NoReturn, TypeVar
 import click
 from sqlite_utils import Database
 
+from scraper import merge as merging
 from scraper import pipeline, publish, store
 from scraper.config import MAX_CONCURRENCY, Settings, SiteConfig, load_config
 from scraper.errors import ConfigError, ListenError, OutputError, ScraperError, StorageError, UsageError
 from scraper.progress import RunView, summary_json, summary_line
+from scraper.shard import assign, parse_shard, select_shard
 from scraper.urls import normalize_seed
 
 __all__ = ["cli"]
@@ -178,7 +180,11 @@ def cli() -> None:
 @click.option("--max-in-flight", type=int, help="Requests in flight over all blogs at once (default 32).")
 @click.option("--max-blogs", "max_active_blogs", type=int,
               help="Blogs crawled side by side (default 16); the others wait their turn.")
+@click.option("--shard", "shard_text", metavar="I/N",
+              help="Crawl only the blogs of shard I of N (by host; see `fitarchive plan`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout (for scripts).")
+@click.option("--ocr", "run_ocr", is_flag=True,
+              help="Then read new routine images with OCR (needs the [ocr] extra; see fitarchive ocr).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output; only failures (for cron).")
 @click.option("-v", "--verbose", count=True,
               help="More log output: -v progress, -vv every request, -vvv also libraries' debug logs (httpx, httpcore, ...).")
@@ -201,7 +207,9 @@ def crawl(
     recheck_all: bool,
     max_in_flight: int | None,
     max_active_blogs: int | None,
+    shard_text: str | None,
     as_json: bool,
+    run_ocr: bool,
     quiet: bool,
     verbose: int,
 ) -> None:
@@ -256,9 +264,22 @@ def crawl(
         for name, value in (("--max-in-flight", max_in_flight), ("--max-blogs", max_active_blogs)):
             if value is not None and value < 1:
                 raise UsageError(f"{name} must be at least 1")
+        shard = parse_shard(shard_text) if shard_text is not None else None
         sites = _sites_to_crawl(url, config_path, overrides)
         _check_db_path(db_path)
+        if shard is not None:
+            sites = select_shard(sites, shard)
+            if not sites:  # an empty shard is still an archive, so a merge finds it
+                store.open_db(db_path).close()
+                if not quiet:
+                    click.echo(f"shard {shard}: no blogs in this shard", err=True)
+                sys.exit(0)
+        run_ocr = run_ocr or any(site.settings.ocr for site in sites)
+        if run_ocr:
+            _check_ocr_installed()  # before crawling, not after
         report = _run_schedule(db_path, sites, quiet=quiet, as_json=as_json)
+        if run_ocr:
+            _ocr_archive(db_path, reparse=False, memory_cap_mb=None, quiet=quiet or as_json)
         sys.exit(report.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted; what was saved stays saved. Run the same command to resume.", err=True)
@@ -288,6 +309,30 @@ def _sites_to_crawl(url: str | None, config_path: Path | None, overrides: dict[s
     if not url:
         raise UsageError("missing the blog URL (or --config FILE); see fitarchive crawl --help")
     return [SiteConfig(url=normalize_seed(url), settings=replace(Settings(), **overrides))]
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), required=True,
+              help="TOML file listing sites to crawl.")
+@click.option("--shards", type=click.IntRange(min=1), required=True, help="Number of shards.")
+@click.option("--json", "as_json", is_flag=True, help="Print the assignment as JSON.")
+def plan(config_path: Path, shards: int, as_json: bool) -> None:
+    """Show which shard crawls each blog, e.g. ``fitarchive plan --config sites.toml --shards 4``.
+
+    Prints one line per blog: URL, politeness key (host) and shard index; a
+    host never spans two shards. ``fitarchive crawl --config F --shard I/N``
+    crawls the blogs of shard I.
+    """
+    sites = _sites_to_crawl(None, config_path, {})
+    placed = assign([site.url for site in sites], shards)
+    if as_json:
+        click.echo(json.dumps([{"url": p.url, "key": p.key, "shard": p.shard} for p in placed], indent=2))
+        return
+    for where in placed:
+        click.echo(f"{where.url}\t{where.key}\t{where.shard}")
+    sizes = [sum(1 for p in placed if p.shard == index) for index in range(shards)]
+    click.echo(f"{len(placed)} blogs over {shards} shards: " + ", ".join(
+        f"{index}: {size}" for index, size in enumerate(sizes)), err=True)
 
 
 def _check_db_path(db_path: Path) -> None:
@@ -432,10 +477,81 @@ def stats(db_path: Path) -> None:
         click.echo(f"{table:{width}} {db[table].count:>9}")
     deleted = db.execute("select count(*) from comments where deleted_at is not null").fetchone()[0]
     click.echo(f"{'deleted comments':{width}} {deleted:>9}")
-    last = list(db.query("select started_at, status, message from crawl_runs order by id desc limit 1"))
+    if "image_text" in db.table_names():  # an archive read-only from before OCR lacks the tables
+        ocr = store.ocr_counts(db)
+        click.echo(f"{'images read':{width}} {ocr['with_text'] + ocr['without_text'] + ocr['failed']:>9}")
+        click.echo(f"{'images with text':{width}} {ocr['with_text']:>9}")
+        click.echo(f"{'routine rows':{width}} {ocr['routine_rows']:>9}")
+    last = list(db.query("select started_at, status, message from crawl_runs order by started_at desc, id desc limit 1"))
     if last:
         click.echo(f"last run: {last[0]['started_at']} {last[0]['status']} {last[0]['message'] or ''}".rstrip())
     db.close()
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@click.argument("shards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was merged as JSON on stdout.")
+def merge(target: Path, shards: tuple[Path, ...], as_json: bool) -> None:
+    """Fold shard archives into TARGET, e.g. ``fitarchive merge archive/fitness.db shards/*.db``.
+
+    TARGET is created when missing. Merging is idempotent (the same shard twice
+    changes nothing), order-independent (the newer capture of a row wins) and
+    atomic (an interrupted merge leaves TARGET as it was). Image files are
+    copied into TARGET's image store, each once. An older shard is migrated
+    first; a shard written by a newer fitarchive is refused.
+    """
+    _setup_logging(0, False)
+    if target.is_dir():
+        raise StorageError(f"{target}: is a directory, not a database file")
+    report = merging.merge_archives(target, list(shards))
+    if as_json:
+        click.echo(json.dumps({"target": str(report.target), "shards": report.shards, "rows_read": report.rows_read,
+                               "rows_written": report.rows_written, "images_copied": report.images_copied,
+                               "images_missing": report.images_missing, "seconds": round(report.seconds, 3)},
+                              indent=2))
+    else:
+        click.echo(report.summary(), err=True)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), required=True,
+              help="TOML file listing sites to crawl (sent to the workers).")
+@click.option("--shards", type=click.IntRange(min=1), required=True, help="Number of shards (one task each).")
+@click.option("--shard-dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for the shard archives, on a volume every worker can reach.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path),
+              help="Merged archive (default: archive.db in --shard-dir); the merging worker writes it.")
+@click.option("--broker", required=True, help="Redis URL of the Celery broker and result backend.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=None,
+              help="Give up waiting after this many seconds (the workers go on).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's result as JSON on stdout.")
+def submit(config_path: Path, shards: int, shard_dir: Path, db_path: Path | None, broker: str,
+           timeout_s: float | None, as_json: bool) -> None:
+    """Run a sharded crawl on Celery workers and wait for the merge, e.g.
+    ``fitarchive submit --config sites.toml --shards 4 --shard-dir /shared/shards --broker redis://queue:6379/0``.
+
+    Enqueues one crawl task per shard and a merge into --db once all are
+    done (a Celery chord); workers run ``celery -A scraper.celery_app worker``.
+    Needs the ``celery`` extra: ``pip install fitarchive[celery]``.
+    """
+    _setup_logging(0, False)
+    try:
+        from scraper import celery_app
+    except ImportError as exc:
+        raise UsageError(f"submit needs Celery: pip install 'fitarchive[celery]' ({exc})") from None
+    load_config(config_path)
+    target = db_path or shard_dir / "archive.db"
+    result = celery_app.submit_run(broker, config_path, shards, shard_dir, target, timeout_s=timeout_s)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    for shard in sorted(result["shards"], key=lambda item: item["shard"]):
+        blogs = shard["summary"].get("blogs", [])
+        failed = sum(1 for blog in blogs if blog["status"] == "failed")
+        click.echo(f"shard {shard['shard']}/{shard['count']}: {len(blogs)} blog(s), {failed} failed "
+                   f"(worker {shard['worker']})")
+    click.echo(result["merge"])
 
 
 @cli.command()
@@ -480,7 +596,8 @@ def migrate(db_path: Path) -> None:
 @db_option
 @click.option("--port", type=PORT, default=8001, show_default=True, help="Port for Datasette (127.0.0.1).")
 @click.option("--no-serve", is_flag=True, help="Only crawl the sample blog; do not start Datasette.")
-def demo(db_path: Path, port: int, no_serve: bool) -> None:
+@click.option("--ocr", "run_ocr", is_flag=True, help="Also read the routine cards with OCR (the [ocr] extra).")
+def demo(db_path: Path, port: int, no_serve: bool, run_ocr: bool) -> None:
     """Crawl the bundled sample blog, then serve it, e.g. ``fitarchive demo --port 8001``.
 
     The sample blog is served on 127.0.0.1 for the crawl only (on port 8089,
@@ -493,6 +610,8 @@ def demo(db_path: Path, port: int, no_serve: bool) -> None:
     _check_db_path(db_path)
     if not no_serve:
         publish.check_port_free("127.0.0.1", port)  # before crawling, not after
+    if run_ocr:
+        _check_ocr_installed()
     with ExitStack() as stack:
         try:
             url = stack.enter_context(serve_sample_blog())
@@ -502,5 +621,98 @@ def demo(db_path: Path, port: int, no_serve: bool) -> None:
         report = _run_schedule(db_path, [SiteConfig(url=url, settings=settings)], quiet=False, as_json=False)
     if report.exit_code:
         sys.exit(report.exit_code)
+    if run_ocr:
+        _ocr_archive(db_path, reparse=False, memory_cap_mb=None, quiet=False)
     if not no_serve:
         _serve(db_path, port)
+
+
+def _check_ocr_installed() -> None:
+    """:raises OcrUnavailable: the ``[ocr]`` extra is not installed (says how to install it)."""
+    from scraper.ocr.engine import INSTALL_HINT, OcrUnavailable, ocr_available
+
+    if not ocr_available():
+        raise OcrUnavailable(f"OCR is not installed: {INSTALL_HINT}")
+
+
+def _ocr_archive(db_path: Path, *, reparse: bool, memory_cap_mb: int | None, quiet: bool) -> None:
+    """Read the archive's new images, with a progress bar on a terminal and a summary line."""
+    from scraper.ocr_run import DEFAULT_MEMORY_CAP_MB, run_ocr
+
+    memory_cap_mb = memory_cap_mb or DEFAULT_MEMORY_CAP_MB
+
+    _open_archive(db_path).close()
+    if not quiet and sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("OCR"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("ocr", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = run_ocr(db_path, reparse=reparse, on_progress=progress, memory_cap_mb=memory_cap_mb)
+    else:
+        report = run_ocr(db_path, reparse=reparse, memory_cap_mb=memory_cap_mb)
+    if not quiet:
+        click.echo(f"{db_path}: {report.summary()}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@db_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Read the image FILEs directly (no archive) and print one JSON object per line.")
+@click.option("--reparse", is_flag=True, help="Parse every stored reading again into routine rows (no OCR).")
+@click.option("--memory-cap", "memory_cap_mb", type=click.IntRange(min=256), metavar="MB",
+              help="Address-space cap of the OCR worker process (default 3072).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary (for cron).")
+def ocr(files: tuple[Path, ...], db_path: Path, as_json: bool, reparse: bool, memory_cap_mb: int | None,
+        quiet: bool) -> None:
+    """Read routine images with OCR into text and routine rows, e.g. ``fitarchive ocr --db archive/fitness.db``.
+
+    Reads every archived image not yet read by this engine version (once per
+    file content), so a scheduled run reads only new images; a killed run
+    resumes where it stopped. ``fitarchive ocr --json card.jpg`` reads files
+    directly and prints text, lines and parsed rows. Needs the extra:
+    ``pip install 'fitarchive[ocr]'``.
+    """
+    _setup_logging(0, quiet)
+    if files and not as_json:
+        raise UsageError("image FILEs are read with --json (to read the archive, give no FILE)")
+    if as_json and not files:
+        raise UsageError("--json needs at least one image FILE")
+    _check_ocr_installed()
+    if as_json:
+        _ocr_files(files)
+        return
+    try:
+        _ocr_archive(db_path, reparse=reparse, memory_cap_mb=memory_cap_mb, quiet=quiet)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; what was read stays stored. Run the same command to resume.", err=True)
+        sys.exit(130)
+
+
+def _ocr_files(files: tuple[Path, ...]) -> None:
+    """Print one JSON object per image file: text, lines with boxes, routine rows.
+
+    A file that cannot be read gets ``{"file", "error"}`` and the others are still
+    read; the exit code is then 1.
+    """
+    from scraper.ocr import OcrEngine, OcrImageError, read_files_json
+
+    engine = OcrEngine()
+    failed = 0
+    for path in files:
+        try:
+            result = next(read_files_json([path], engine=engine))
+        except OcrImageError as exc:
+            failed += 1
+            result = {"file": str(path), "error": str(exc)}
+        click.echo(json.dumps(result, ensure_ascii=False))
+    if failed:
+        click.echo(f"Error: {failed} of {len(files)} file{'s' if len(files) != 1 else ''} could not be read",
+                   err=True)
+        sys.exit(1)

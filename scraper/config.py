@@ -49,6 +49,7 @@ class Settings:
     parse_workers: int | None = None  # 1: parse HTML in a parser process, 0: in the crawl; None: 1 for fast crawls
     max_in_flight: int = 32  # requests in flight over the whole run (all hosts)
     max_active_blogs: int = 16  # blogs crawled at once; the others wait their turn
+    ocr: bool = False  # after the crawl, read new routine images with OCR (the [ocr] extra)
 
     @property
     def full_user_agent(self) -> str:
@@ -95,6 +96,7 @@ _KEY_TYPES: dict[str, tuple[type, ...]] = {
     "parse_workers": (int,),
     "max_in_flight": (int,),
     "max_active_blogs": (int,),
+    "ocr": (bool,),
 }
 _ALIASES = {"delay": "delay_s", "timeout": "timeout_s"}
 #: The names the README documents: the short alias where there is one.

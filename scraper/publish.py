@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import csv
 import errno
+import importlib.resources
 import io
 import json
 import os
@@ -43,8 +44,23 @@ __all__ = [
     "stream_export",
 ]
 
+
+
+def _archive_config_dir() -> Path:
+    """Find the Datasette configuration: ``archive/`` beside ``scraper/`` in a source
+    checkout, else the installed ``fitarchive_site`` package (``archive/`` in a wheel)."""
+    checkout = Path(__file__).resolve().parent.parent / "archive"
+    if (checkout / "metadata.yml").is_file():
+        return checkout
+    try:
+        installed = Path(str(importlib.resources.files("fitarchive_site")))
+    except ModuleNotFoundError:
+        return checkout  # reported part by part by _config_paths
+    return installed
+
+
 #: The Datasette configuration directory shipped with the project.
-ARCHIVE_CONFIG_DIR = Path(__file__).resolve().parent.parent / "archive"
+ARCHIVE_CONFIG_DIR = _archive_config_dir()
 
 #: URL prefix under which the image store is served (``/images/ab/abcdef....jpg``).
 IMAGES_MOUNT = "images"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -18,7 +19,7 @@ import zlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Protocol
 
 from sqlite_utils import Database
 
@@ -1064,3 +1065,213 @@ def stored_pages(db: Database, site_id: int, kind: str) -> Iterator[tuple[str, b
         "select url, body, content_type from pages where site_id = ? and kind = ? order by url", [site_id, kind]
     ):
         yield url, zlib.decompress(body), content_type or ""
+
+
+# ---------------------------------------------------------------- image text (OCR) and routine rows
+
+__all__ += [
+    "OcrTarget",
+    "StoredReading",
+    "image_text_id",
+    "ocr_counts",
+    "ocr_pending",
+    "readings_to_reparse",
+    "replace_routine_rows",
+    "save_image_reading",
+    "save_image_read_error",
+]
+
+#: Image types OCR can decode; vector images and unknown files are not read.
+OCR_MIME_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/tiff")
+
+
+class _Line(Protocol):
+    """An OCR line (``scraper.ocr.records.OcrLine``): store does not import the OCR package."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def box(self) -> tuple[tuple[float, float], ...]: ...
+
+
+class _Reading(Protocol):
+    """An image reading (``scraper.ocr.records.ImageReading``)."""
+
+    @property
+    def lines(self) -> tuple[_Line, ...]: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def mean_confidence(self) -> float | None: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def engine_version(self) -> str: ...
+
+
+class _Row(Protocol):
+    """A routine row (``scraper.ocr.records.RoutineRow``)."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def exercise(self) -> str: ...
+    @property
+    def sets(self) -> int | None: ...
+    @property
+    def reps(self) -> str | None: ...
+    @property
+    def rest_seconds(self) -> int | None: ...
+    @property
+    def source_line(self) -> str: ...
+    @property
+    def low_confidence(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OcrTarget:
+    """An archived image file not yet read by an engine version."""
+
+    sha256: str
+    path: str  # in the image store, relative to the database's folder
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReading:
+    """A stored reading, to parse again: its id, image and lines as (text, confidence, box)."""
+
+    id: int
+    sha256: str
+    engine: str
+    engine_version: str
+    text: str
+    mean_confidence: float | None
+    lines: tuple[tuple[str, float, tuple[tuple[float, float], ...]], ...]
+
+
+def image_text_id(sha256: str, engine: str, engine_version: str) -> int:
+    """The stable id of one engine version's reading of one image file."""
+    return stable_id("image_text", sha256, engine, engine_version)
+
+
+def ocr_pending(db: Database, engine: str, engine_version: str) -> list[OcrTarget]:
+    """Archived image files with no reading by this engine version, one per sha256, oldest first."""
+    marks = ", ".join("?" for _ in OCR_MIME_TYPES)
+    sql = (
+        "select i.sha256, min(i.path) from images i "
+        f"where i.sha256 is not null and i.path is not null and i.mime in ({marks}) "
+        "and not exists (select 1 from image_text t where t.sha256 = i.sha256 "
+        "and t.engine = ? and t.engine_version = ?) "
+        "group by i.sha256 order by min(i.fetched_at), i.sha256"
+    )
+    return [OcrTarget(sha256, path) for sha256, path in
+            db.execute(sql, [*OCR_MIME_TYPES, engine, engine_version]).fetchall()]
+
+
+def _routine_row(reading_id: int, sha256: str, row: _Row, parser_version: int) -> dict[str, Any]:
+    return {
+        "image_text_id": reading_id,
+        "sha256": sha256,
+        "position": row.position,
+        "exercise": row.exercise,
+        "sets": row.sets,
+        "reps": row.reps,
+        "rest_seconds": row.rest_seconds,
+        "source_line": row.source_line,
+        "low_confidence": int(row.low_confidence),
+        "parser_version": parser_version,
+    }
+
+
+def _delete_reading(db: Database, reading_id: int) -> None:
+    for table, column in (("routine_rows", "image_text_id"), ("image_text_lines", "image_text_id"),
+                          ("image_text", "id")):
+        db.execute(f"delete from {table} where {column} = ?", [reading_id])
+
+
+def save_image_reading(
+    db: Database, sha256: str, reading: _Reading, rows: Iterable[_Row], parser_version: int
+) -> int:
+    """Store one reading of an image file with its lines and routine rows (replacing any earlier
+    reading by the same engine version); returns the reading's id. Call inside ``db.atomic()``
+    to write several readings in one transaction."""
+    reading_id = image_text_id(sha256, reading.engine, reading.engine_version)
+    with db.atomic():
+        _delete_reading(db, reading_id)
+        db.table("image_text").insert({
+            "id": reading_id,
+            "sha256": sha256,
+            "engine": reading.engine,
+            "engine_version": reading.engine_version,
+            "text": reading.text,
+            "mean_confidence": reading.mean_confidence,
+            "line_count": len(reading.lines),
+            "error": None,
+            "parser_version": parser_version,
+            "created_at": now_iso(),
+        })
+        db.table("image_text_lines").insert_all(
+            ({"image_text_id": reading_id, "position": index, "text": line.text,
+              "confidence": line.confidence, "box": json.dumps([list(point) for point in line.box])}
+             for index, line in enumerate(reading.lines, start=1)),
+            batch_size=500,
+        )
+        db.table("routine_rows").insert_all(
+            (_routine_row(reading_id, sha256, row, parser_version) for row in rows), batch_size=500
+        )
+    return reading_id
+
+
+def save_image_read_error(db: Database, sha256: str, engine: str, engine_version: str, error: str) -> None:
+    """Record that an image file could not be read by this engine version (not tried again by it)."""
+    reading_id = image_text_id(sha256, engine, engine_version)
+    with db.atomic():
+        _delete_reading(db, reading_id)
+        db.table("image_text").insert({
+            "id": reading_id, "sha256": sha256, "engine": engine, "engine_version": engine_version,
+            "text": "", "mean_confidence": None, "line_count": 0, "error": error, "parser_version": None,
+            "created_at": now_iso(),
+        })
+
+
+def readings_to_reparse(db: Database, parser_version: int, *, everything: bool = False) -> Iterator[StoredReading]:
+    """Readings whose routine rows come from another parser version (all of them with ``everything``)."""
+    sql = "select id, sha256, engine, engine_version, text, mean_confidence from image_text where error is null"
+    params: list[Any] = []
+    if not everything:
+        sql += " and (parser_version is null or parser_version != ?)"
+        params.append(parser_version)
+    for reading_id, sha256, engine, engine_version, text, mean in db.execute(sql + " order by id", params).fetchall():
+        lines = tuple(
+            (line_text, confidence, tuple((float(x), float(y)) for x, y in json.loads(box or "[]")))
+            for line_text, confidence, box in db.execute(
+                "select text, confidence, box from image_text_lines where image_text_id = ? order by position",
+                [reading_id])
+        )
+        yield StoredReading(reading_id, sha256, engine, engine_version, text, mean, lines)
+
+
+def replace_routine_rows(db: Database, reading_id: int, sha256: str, rows: Iterable[_Row], parser_version: int) -> None:
+    """Replace the routine rows of one stored reading with a new parse."""
+    with db.atomic():
+        db.execute("delete from routine_rows where image_text_id = ?", [reading_id])
+        db.table("routine_rows").insert_all(
+            (_routine_row(reading_id, sha256, row, parser_version) for row in rows), batch_size=500
+        )
+        db.execute("update image_text set parser_version = ? where id = ?", [parser_version, reading_id])
+
+
+def ocr_counts(db: Database) -> dict[str, int]:
+    """Image files by their newest reading (with text, without text, failed) and that reading's routine rows."""
+    newest = (
+        "with newest as (select t.* from image_text t where t.id = (select t2.id from image_text t2 "
+        "where t2.sha256 = t.sha256 order by t2.created_at desc, t2.id desc limit 1)) "
+    )
+    row = db.execute(
+        newest + "select count(*) filter (where error is null and line_count > 0), "
+        "count(*) filter (where error is null and line_count = 0), count(*) filter (where error is not null), "
+        "(select count(*) from routine_rows r where r.image_text_id in (select id from newest)) from newest"
+    ).fetchone()
+    return {"with_text": row[0], "without_text": row[1], "failed": row[2], "routine_rows": row[3]}

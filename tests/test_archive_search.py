@@ -317,9 +317,8 @@ async def test_an_archive_built_at_0009_is_migrated_and_searchable(tmp_path: Pat
 
 
 #: the recipe at the top of schemas/0010_search.sql, followed for routine-image text
+#: (the image_text table of 0011_ocr.sql)
 IMAGE_TEXT_SOURCE = """
-CREATE TABLE image_text (sha256 TEXT NOT NULL, engine TEXT NOT NULL, text TEXT,
-                         PRIMARY KEY (sha256, engine));
 DROP TRIGGER posts_search_ai; DROP TRIGGER posts_search_au; DROP TRIGGER posts_search_ad;
 DROP TRIGGER post_terms_search_ai; DROP TRIGGER post_terms_search_ad;
 DROP TRIGGER terms_search_au; DROP TABLE posts_fts;
@@ -350,8 +349,9 @@ async def test_a_new_source_is_searched_with_no_code_change(tmp_path: Path):
     db.executescript(IMAGE_TEXT_SOURCE)
     db["images"].insert({"id": 7, "url": "https://lift.example/w.png", "sha256": "ab" * 32})
     db["post_images"].insert({"post_id": 14, "image_id": 7, "position": 1})
-    db["image_text"].insert({"sha256": "ab" * 32, "engine": "ocr",
-                             "text": "Week 3: Zercher carries 4x40 m"})
+    db["image_text"].insert({"id": 1, "sha256": "ab" * 32, "engine": "ocr", "engine_version": "1",
+                             "text": "Week 3: Zercher carries 4x40 m", "line_count": 1,
+                             "created_at": "2024-01-20T00:00:00+00:00"})
     db.close()
     ds = Datasette(**datasette_kwargs(path))
     assert await _page_ids(ds, "zercher") == ([14], [])

@@ -22,10 +22,12 @@ from sqlite_utils import Database
 
 from scraper.config import Settings
 from scraper.fetch import Downloader, Fetcher
+from scraper.sample_site import SAMPLE_ROOT
 
 DELAY = 0.2
-SAMPLE_POSTS = 14
-SAMPLE_COMMENTS = 168
+_MANIFEST = json.loads((SAMPLE_ROOT / "manifest.json").read_text(encoding="utf-8"))
+SAMPLE_POSTS = len(_MANIFEST["posts"])
+SAMPLE_COMMENTS = sum(len(post["comments"]) for post in _MANIFEST["posts"])
 
 
 def closed_port(host: str) -> int:

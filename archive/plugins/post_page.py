@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -23,24 +24,19 @@ _SCHEMES = {"http", "https", "mailto"}
 _BODY_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area", "figcaption"}
 _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag != "img"}
 _ATTRIBUTES["a"] = {"href", "title"}
+# list numbering as the author set it (the crawler's sanitizer keeps these too)
+_ATTRIBUTES["ol"] = {"start", "reversed", "type"}
+_ATTRIBUTES["li"] = {"value"}
+_ATTRIBUTES["th"] = _ATTRIBUTES.get("th", set()) | {"scope"}
 _COMMENT_TAGS = {"a", "p", "br", "b", "strong", "i", "em", "blockquote", "q", "code", "pre",
                  "ul", "ol", "li", "del", "s", "sub", "sup", "span"}
+_OL_TYPE = re.compile(r'<ol((?: [a-z]+="[^"]*")*) type="([aAiI1])"')
+_LIST_STYLES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman",
+                "I": "upper-roman", "1": "decimal"}
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _HTTP = re.compile(r"[\x00-\x20]*https?:", re.IGNORECASE)
-_QUOTED_HREF = re.compile(r'\bhref="([^"<>]*)"')
-#: an href urljoin would return unchanged: http(s), no dot segments, nothing to trim
 _ABSOLUTE = re.compile(r"https?://[^\s/?#]+(?:/(?!\.\.?(?:[/?#]|$))[^\s/?#]*)*(?:[?#]\S*)?$")
-
-
-class _Row(dict):  # type: ignore[type-arg]
-    """A dict whose keys read as attributes: Jinja's ``c.depth`` then never fails first."""
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 def _http_url(url: str | None) -> str | None:
@@ -48,28 +44,33 @@ def _http_url(url: str | None) -> str | None:
     return url if url and _HTTP.match(url) else None
 
 
-def _cleaner(*, base_url: str | None, tags: set[str]) -> nh3.Cleaner:
-    """A sanitizer, built once per page; hrefs made absolute against ``base_url`` if given."""
+def _cleaner(*, base_url: str, tags: set[str]) -> Callable[[str | None], str]:
+    """Sanitize one post's fragments (built once per page: building costs more than cleaning
+    a comment): hrefs made absolute against ``base_url``, list styles named in a class."""
 
     def absolute(tag: str, attribute: str, value: str) -> str | None:
-        if attribute == "href" and not _ABSOLUTE.match(value):
-            return urljoin(base_url or "", value)
+        if attribute == "href" and not _ABSOLUTE.match(value):  # urljoin would keep it
+            return urljoin(base_url, value)
         return value
 
-    return nh3.Cleaner(
+    cleaner = nh3.Cleaner(
         tags=tags,
         clean_content_tags={"script", "style", "figcaption", "iframe", "object", "svg"},
         attributes={t: a for t, a in _ATTRIBUTES.items() if t in tags},
-        attribute_filter=absolute if base_url is not None else None,
+        attribute_filter=absolute,
         url_schemes=_SCHEMES,
         link_rel="nofollow noopener noreferrer",
     )
+    return lambda fragment: _list_classes(cleaner.clean(fragment or ""))
 
 
-def _links_are_absolute(fragment: str) -> bool:
-    """True if every raw ``href`` is absolute, so link rewriting would change nothing."""
-    quoted = _QUOTED_HREF.findall(fragment)
-    return len(quoted) == fragment.lower().count("href") and all(map(_ABSOLUTE.match, quoted))
+def _list_classes(fragment: str) -> str:
+    """Name an ``<ol type=...>``'s marker style in a class, because CSS attribute
+    selectors match ``type`` case-insensitively (``a`` and ``A`` alike)."""
+    return _OL_TYPE.sub(
+        lambda m: f'<ol{m.group(1)} type="{m.group(2)}" class="list-{_LIST_STYLES[m.group(2)]}"',
+        fragment,
+    )
 
 
 def _norm(text: str | None) -> str | None:
@@ -164,17 +165,15 @@ async def post_page(datasette: Any, request: Any) -> Response:
         images.append(image)
     rows = await db.execute(COMMENTS_SQL, {"id": post_id, "limit": MAX_COMMENTS + 1})
     comments = []
-    cleaners = {absolute: _cleaner(base_url=None if absolute else post["url"], tags=_COMMENT_TAGS)
-                for absolute in (True, False)}
+    clean = _cleaner(base_url=post["url"], tags=_COMMENT_TAGS)
     for row in rows.rows[:MAX_COMMENTS]:
-        comment = _Row(row)
-        fragment = comment["body_html"] or ""
-        comment["body"] = Markup(cleaners[_links_are_absolute(fragment)].clean(fragment))
+        comment = dict(row)
+        comment["body"] = Markup(clean(comment["body_html"]))
         comment["author_link"] = _http_url(comment["author_url"])
         comment["source_link"] = _http_url(comment["permalink"])
         comments.append(comment)
     featured = [i for i in images if i["role"] == "featured"]
-    body = _cleaner(base_url=post["url"], tags=_BODY_TAGS).clean(post["body_html"] or "")
+    body = _cleaner(base_url=post["url"], tags=_BODY_TAGS)(post["body_html"])
     sections, elsewhere = _sections(body, [i for i in images if i["role"] != "featured"])
     context = {
         "database": db.name,
@@ -186,6 +185,7 @@ async def post_page(datasette: Any, request: Any) -> Response:
         "other_images": elsewhere,
         "image_count": len(images),
         "comments": comments,
+        "deleted_count": sum(1 for c in comments if c["deleted_at"]),
         "comments_truncated": len(rows.rows) > MAX_COMMENTS,
         "max_comments": MAX_COMMENTS,
     }

@@ -136,3 +136,55 @@ def page(browser, watch: PageWatch):  # type: ignore[no-untyped-def]
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@dataclass
+class FormattedServer:
+    """A datasette process serving the fixture archive plus the formatted post."""
+
+    base_url: str
+    archive: ArchiveFixture
+    post: object  # formatting_fixture.FormattedPost
+
+
+@pytest.fixture(scope="session")
+def formatted_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FormattedServer]:
+    from formatting_fixture import add_formatted_post
+
+    archive = build_archive(tmp_path_factory.mktemp("formatted-archive"))
+    post = add_formatted_post(archive)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("formatted-log") / "datasette.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            serve_command_args(archive.db_path, port=port), stdout=out, stderr=subprocess.STDOUT
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base_url + "/-/versions.json", timeout=2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"datasette did not start: {log.read_text()[-2000:]}")
+                time.sleep(0.1)
+        yield FormattedServer(base_url=base_url, archive=archive, post=post)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+#: Set to refresh the screenshots the README shows (archive/static/screenshots/).
+README_SCREENSHOTS = Path(__file__).resolve().parents[2] / "archive" / "static" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def readme_screenshots() -> Path | None:
+    """archive/static/screenshots/ when FITARCHIVE_REFRESH_SCREENSHOTS=1, else None."""
+    return README_SCREENSHOTS if os.environ.get("FITARCHIVE_REFRESH_SCREENSHOTS") == "1" else None

@@ -4,7 +4,7 @@
 
 Starts the harness on the fixed origin http://127.0.0.1:8089 (classic theme, pretty
 permalinks) and mirrors robots.txt, the sitemaps, the home page (and its page 2),
-every published post with each of its /comment-page-N/ pages, the pages, /feed/
+every published post with each of its /N/ (split post) and /comment-page-N/ pages, the pages, /feed/
 and every upload referenced from those (src, srcset and links). Nothing is
 rewritten: absolute URLs keep pointing at http://127.0.0.1:8089.
 
@@ -111,6 +111,8 @@ def main() -> int:
             html_pages.append(cap.get(url).text)
         for post in manifest["posts"]:
             html_pages.append(cap.get(post["url"]).text)
+            for n in range(2, len(post.get("page_sentences") or [[]]) + 1):  # <!--nextpage--> pages
+                html_pages.append(cap.get(f"{post['url']}{n}/").text)
             if post["comments"]:
                 for n in range(1, post["comment_pages"] + 1):
                     html_pages.append(cap.get(f"{post['url']}comment-page-{n}/").text)

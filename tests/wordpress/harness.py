@@ -245,6 +245,8 @@ class WordPressHarness:
         h.update(CACHE_FORMAT.encode())
         for name in ("populate.php", "bootstrap.php", "mu-plugin.php"):
             h.update((HERE / name).read_bytes())
+        for card in sorted((HERE / "cards").glob("*-card.*")):  # routine-card images populate.php posts
+            h.update(card.name.encode() + card.read_bytes())
         h.update(WP_CONFIG.encode())
         h.update(MY_CNF.encode())
         for p in (

@@ -212,6 +212,10 @@ $fa_image_specs = array(
     'press-push' => array('push-up.png', 600, 400, array(40, 90, 160), 'PRESS DAY 2: PUSH-UP', 'Push-up with the body in one line', 'Push-ups, chest to the floor'),
     'press-dip' => array('ring-dip.png', 600, 400, array(100, 40, 60), 'PRESS DAY 2: RING DIP', 'Ring dip at the bottom position', ''),
     'grip-hang' => array('dead-hang.jpg', 700, 700, array(70, 70, 70), 'GRIP ROUTINE: DEAD HANG', 'Athlete hanging from a pull-up bar with straight arms', 'Dead hang from the bar'),
+    // Routine cards: text-bearing images rendered once with Pillow (cards/render.py), copied as they are.
+    'card-back1' => array('back-routine-1-card.png', 900, 640, null, null, 'Back Routine 1 card', 'Back Routine 1 as a card'),
+    'card-legs2' => array('leg-routine-2-card.jpg', 1000, 620, null, null, 'Leg Routine 2 table', ''),
+    'card-core' => array('core-finisher-card.png', 860, 640, null, null, 'Core finisher, handwritten', 'Core finisher'),
 );
 $fa_attachments = array(); // key => attachment id
 $fa_tmpdir = sys_get_temp_dir() . '/fa-populate-' . getmypid();
@@ -226,7 +230,11 @@ function fa_attach($key, $post_id, $post_local_date, $author_id)
     list($file, $w, $h, $rgb, $label, $alt, $caption) = $fa_image_specs[$key];
     $mime = substr($file, -4) === '.png' ? 'image/png' : 'image/jpeg';
     $tmp = $fa_tmpdir . '/' . $file;
-    fa_draw_image($tmp, $w, $h, $rgb, $label, $mime);
+    if ($label === null) {
+        fa_check(copy(__DIR__ . '/cards/' . $file, $tmp) ? 1 : new WP_Error('copy', "cannot copy card $file"), "card $key");
+    } else {
+        fa_draw_image($tmp, $w, $h, $rgb, $label, $mime);
+    }
     $title = ucwords(str_replace('-', ' ', preg_replace('/\.[a-z]+$/', '', $file)));
     $id = media_handle_sideload(
         array('name' => $file, 'tmp_name' => $tmp),
@@ -394,6 +402,7 @@ $fa_posts = array(
             array('p', 'Start with rows while you are fresh. Keep the torso close to parallel and pull the bar to the lower ribs.'),
             array('img', 'back-row', 'full'),
             array('ul', array('Barbell row: 4 sets of 8', 'Chest supported dumbbell row: 3 sets of 12', 'Face pull: 3 sets of 15')),
+            array('img', 'card-back1', 'full'),
             array('h', 2, 'Back Routine 2'),
             array('p', 'Vertical pulling day. If you cannot do five strict pull-ups yet, use a band and slow negatives.'),
             array('img', 'back-pullup', 'medium'),
@@ -418,6 +427,7 @@ $fa_posts = array(
             array('p', 'Walking lunges build balance and single leg strength that squats alone will miss.'),
             array('img', 'leg-rdl', 'medium', false),
             array('p', 'Romanian deadlifts close the session and train the hamstrings through a long range.'),
+            array('img', 'card-legs2', 'full', false),
         ),
     ),
     array(
@@ -464,6 +474,7 @@ $fa_posts = array(
             array('h', 2, 'Core Routine 1'),
             array('img', 'core-plank', 'full'),
             array('p', 'Alternate Pallof presses with planks for three rounds and finish with dead bugs.'),
+            array('img', 'card-core', 'full'),
             array('h', 3, 'Progressions'),
             array('p', 'Add time before you add load. A sixty second plank with perfect ribs beats a sloppy weighted one.'),
         ),

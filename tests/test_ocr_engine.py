@@ -1,0 +1,130 @@
+"""RapidOCR on real card images, offline: committed cards, photos without text, bad input.
+
+These tests run the bundled ONNX models (a few seconds in all); the engine is built once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from scraper.ocr import (
+    OcrEngine,
+    OcrImageError,
+    OcrUnavailable,
+    ocr_available,
+    parse_routine,
+    read_files_json,
+)
+
+CARDS = Path(__file__).resolve().parent / "fixtures" / "routine_cards"
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.ocr
+
+
+def _no_network(*_args: Any, **_kwargs: Any) -> None:
+    raise OSError("network access is blocked in this test")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[OcrEngine]:
+    """An engine built, and every test using it run, with sockets unable to connect."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", _no_network)
+        patch.setattr(socket.socket, "connect_ex", _no_network)
+        patch.setattr(socket, "create_connection", _no_network)
+        yield OcrEngine()
+
+
+def _truth(name: str) -> dict[str, Any]:
+    return json.loads((CARDS / f"{name}.json").read_text())
+
+
+def _card(name: str) -> Path:
+    return next(p for p in CARDS.glob(f"{name}.*") if p.suffix != ".json")
+
+
+def _rows(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(r["exercise"].lower(), r["sets"], r["reps"], r["rest_seconds"]) for r in rows]
+
+
+def test_the_extra_is_installed_with_its_bundled_models() -> None:
+    assert ocr_available()
+
+
+def test_reads_a_table_card_offline_into_rows(engine: OcrEngine) -> None:
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", 9))  # the block is in force
+    reading = engine.read(_card("table-card").read_bytes())
+    assert reading.engine == "rapidocr"
+    assert reading.engine_version.startswith("3.") and "PP-OCRv6" in reading.engine_version
+    assert reading.mean_confidence is not None and 0.5 < reading.mean_confidence <= 1
+    assert reading.text == "\n".join(line.text for line in reading.lines)
+    assert all(len(line.box) == 4 for line in reading.lines)
+    rows = [(r.exercise.lower(), r.sets, r.reps, r.rest_seconds) for r in parse_routine(reading)]
+    assert rows == _rows(_truth("table-card")["rows"])
+
+
+def test_reads_a_two_column_card_column_by_column(engine: OcrEngine) -> None:
+    truth = _truth("two-column-card")
+    [result] = list(read_files_json([_card("two-column-card")], engine=engine))
+    assert set(result) == {"file", "text", "lines", "rows"}
+    assert result["file"].endswith("two-column-card.png")
+    assert set(result["lines"][0]) == {"text", "confidence", "box"}
+    assert set(result["rows"][0]) == {"exercise", "sets", "reps", "rest_seconds"}
+    assert _rows(result["rows"]) == _rows(truth["rows"])
+    json.dumps(result)  # the object is JSON as it is
+
+
+def test_a_photo_without_text_gives_an_empty_reading(engine: OcrEngine) -> None:
+    photo = Image.radial_gradient("L").resize((640, 480)).convert("RGB")
+    pen = ImageDraw.Draw(photo)
+    pen.ellipse((200, 120, 420, 380), fill=(90, 140, 60))
+    noisy = Image.blend(photo, Image.effect_noise((640, 480), 40).convert("RGB"), 0.2)
+    buffer = io.BytesIO()
+    noisy.filter(ImageFilter.GaussianBlur(2)).save(buffer, "JPEG", quality=70)
+    reading = engine.read(buffer.getvalue())
+    assert reading.lines == () and reading.text == "" and reading.mean_confidence is None
+    assert parse_routine(reading) == []
+
+
+def test_a_tiny_image_is_read_as_empty_without_ocr(engine: OcrEngine) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(buffer, "PNG")
+    assert engine.read(buffer.getvalue()).lines == ()
+
+
+def test_bytes_that_are_not_an_image_raise_a_clear_error(engine: OcrEngine) -> None:
+    with pytest.raises(OcrImageError, match="not a readable image"):
+        engine.read(b"<html>not an image</html>")
+
+
+def test_a_missing_file_is_named_in_the_error(engine: OcrEngine, tmp_path: Path) -> None:
+    with pytest.raises(OcrImageError, match="nope.png"):
+        list(read_files_json([tmp_path / "nope.png"], engine=engine))
+
+
+def test_without_the_extra_the_engine_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rapidocr", None)
+    assert not ocr_available()
+    with pytest.raises(OcrUnavailable, match=r"pip install 'fitarchive\[ocr\]'"):
+        OcrEngine()
+
+
+def test_importing_the_package_loads_no_ocr_library() -> None:
+    code = ("import sys, scraper.ocr, scraper.ocr.routine; "
+            "print(sorted(m for m in ('rapidocr', 'onnxruntime', 'cv2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
