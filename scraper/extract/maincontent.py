@@ -82,6 +82,12 @@ _NEGATIVE = re.compile(
     r"(?=$|[-_ \d])",
     re.IGNORECASE,
 )
+# Furniture words that also name parts of an article (its header with the
+# standfirst, a page builder's "widget" blocks, print styling, teaser text):
+# such an element is stripped only when it does not read as prose.
+_WEAK_NEGATIVE = frozenset(
+    {"header", "widget", "print", "teaser", "teasers", "hidden", "carousel", "slideshow"}
+)
 _POSITIVE = re.compile(
     r"(?:^|[-_ ])(?:article|articlebody|article-body|article-content|articlecontent|body|"
     r"content|entry|entry-content|e-content|post|post-body|post-content|postcontent|"
@@ -366,7 +372,8 @@ def _strip(body: etree._Element) -> None:
         elif el.get("class") or el.get("id"):
             words = _attr_words(el)
             if _NEGATIVE.search(words) and not _POSITIVE.search(words) and not _EMBED.search(words):
-                chrome.append(el)
+                if not (_only_weak_negative(words) and _reads_as_prose(stats[el])):
+                    chrome.append(el)
     removed: set[etree._Element] = set()
     for el in chrome:
         if el in protected or el in removed:
@@ -384,6 +391,20 @@ def _strip(body: etree._Element) -> None:
             continue
         removed.add(el)
         _remove(el)
+
+
+def _only_weak_negative(words: str) -> bool:
+    """True when every furniture word in ``words`` is one that articles also use."""
+    return all(
+        match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE
+        for match in _NEGATIVE.finditer(words)
+    )
+
+
+def _reads_as_prose(s: _Stats) -> bool:
+    """Running text: a paragraph or more of sentences, little of it link text."""
+    prose = s.text - s.links
+    return s.paragraphs >= 1 and prose >= 100 and s.links <= 0.3 * s.text and s.commas >= 1
 
 
 def _attached(el: etree._Element, root: etree._Element) -> bool:
