@@ -159,6 +159,8 @@ def _is_date_line(text: str) -> bool:
 
 
 _WS = re.compile(r"\s+")
+# Class/id words of an image block (its caption is not article prose).
+_MEDIA_WORDS = re.compile(r"image|img|photo|picture|caption|figure|video|gallery", re.IGNORECASE)
 
 
 @dataclass
@@ -371,9 +373,13 @@ def _strip(body: etree._Element) -> None:
             chrome.append(el)
         elif el.get("class") or el.get("id"):
             words = _attr_words(el)
-            if _NEGATIVE.search(words) and not _POSITIVE.search(words) and not _EMBED.search(words):
-                if not (_only_weak_negative(words) and _reads_as_prose(stats[el])):
-                    chrome.append(el)
+            if (
+                _NEGATIVE.search(words)
+                and not _POSITIVE.search(words)
+                and not _EMBED.search(words)
+                and not (_only_weak_negative(words) and _reads_as_prose(stats[el]))
+            ):
+                chrome.append(el)
     removed: set[etree._Element] = set()
     for el in chrome:
         if el in protected or el in removed:
@@ -396,8 +402,7 @@ def _strip(body: etree._Element) -> None:
 def _only_weak_negative(words: str) -> bool:
     """True when every furniture word in ``words`` is one that articles also use."""
     return all(
-        match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE
-        for match in _NEGATIVE.finditer(words)
+        match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in _NEGATIVE.finditer(words)
     )
 
 
@@ -559,6 +564,72 @@ def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._
         node = chosen = parent
         steps += 1
     return chosen
+
+
+def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """A block beside the article that is more of its prose (a lead, a paragraph split off)."""
+    s = stats.get(el)
+    if s is None or el.tag in _HEADINGS or not s.text or s.headings or s.images or s.lists:
+        return False
+    prose = s.text - s.links
+    if prose < 80 or s.links > 0.25 * s.text or _class_weight(el) < 0:
+        return False
+    if _MEDIA_WORDS.search(_attr_words(el)):
+        return False
+    text = _norm("".join(el.itertext()))
+    return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
+
+
+def _repeats(el: etree._Element, body_text: str) -> bool:
+    """True when a sentence of ``el`` is in the article already (a pull quote, a highlight)."""
+    return any(
+        len(piece) >= 40 and piece in body_text for piece in (_norm(part) for part in el.itertext())
+    )
+
+
+def _prose_siblings(
+    container: etree._Element, stats: dict[etree._Element, _Stats]
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """Prose blocks right before and after the container, up to three wrappers up.
+
+    Only an unbroken run counts: the first block with text that is not
+    article prose (a heading, a link list, a comment form) ends it. A level
+    that ends a run is the last one climbed.
+    """
+    before: list[etree._Element] = []
+    after: list[etree._Element] = []
+    body_text = _norm("".join(container.itertext()))
+    node = container
+    for _level in range(3):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        broken = False
+        for sibs, found in (
+            (node.itersiblings(preceding=True), before),
+            (node.itersiblings(), after),
+        ):
+            run: list[etree._Element] = []
+            for sib in sibs:
+                if not isinstance(sib.tag, str):
+                    continue
+                if (
+                    _joins_article(sib, stats)
+                    and (found is before or sib.tag == "p")
+                    and not _repeats(sib, body_text)
+                ):
+                    run.append(sib)
+                elif stats.get(sib) is not None and stats[sib].text >= 25:
+                    broken = True
+                    break
+            if found is before:
+                before[:0] = list(reversed(run))
+            else:
+                after.extend(run)
+        if broken:
+            break
+        node = parent
+    return before, after
 
 
 def _is_furniture_block(el: etree._Element, s: _Stats, title: str | None) -> bool:
@@ -765,6 +836,7 @@ def find_main_content(
         return None
     removed: list[str] = []
     description = _describe(container)
+    before, after = _prose_siblings(container, stats) if not marked else ([], [])
     heading = _title_heading(container, titles)
     if heading is not None:
         _trim_header(container, heading, removed)
@@ -777,6 +849,12 @@ def find_main_content(
     else:
         container.tail = None
         holder.append(container)
+    for el in before:
+        el.tail = None
+        holder.insert(holder.index(container), el)
+    for el in after:
+        el.tail = None
+        holder.append(el)
     return ContentChoice(element=holder, container=description, marked=marked, removed=removed)
 
 
