@@ -698,20 +698,30 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
 
 
 def _drop_orphan_headings(container: etree._Element, removed: list[str]) -> None:
-    """Drop headings that introduce nothing: last in the content, or followed by a heading."""
+    """Drop the headings that end the content: they introduce nothing.
+
+    Text anywhere counts as content (a paragraph whose words sit in a
+    ``<span>``, a tail after an inline element); a "heading" that is a
+    sentence or two of prose stays.
+    """
     blocks = [
         el
         for el in container.iter()
         if isinstance(el.tag, str)
         and (
             el.tag in _HEADINGS
-            or (el.tag in _BLOCK_TAGS and _norm(el.text))
             or el.tag in ("img", "li", "table")
+            or (el.text and not el.text.isspace())
+            or (el.tail and not el.tail.isspace() and el is not container)
         )
     ]
-    for index in range(len(blocks) - 1, -1, -1):
-        el = blocks[index]
+    for el in reversed(blocks):
         if el.tag not in _HEADINGS:
+            if any(a.tag in _HEADINGS for a in el.iterancestors()):
+                continue
+            break
+        text = _norm("".join(el.itertext()))
+        if len(text) >= 80 and _SENTENCE_END.search(text):
             break
         removed.append(_describe(el))
         _remove(el)
