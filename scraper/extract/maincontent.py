@@ -159,6 +159,7 @@ def _is_date_line(text: str) -> bool:
 
 
 _WS = re.compile(r"\s+")
+_QUOTE_MARKS = frozenset('"\u201c\u201e\u00ab\u00bb\u2018\u201a\u300c')
 # Class/id words of an image block (its caption is not article prose).
 _MEDIA_WORDS = re.compile(r"image|img|photo|picture|caption|figure|video|gallery", re.IGNORECASE)
 
@@ -581,7 +582,9 @@ def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> b
 
 
 def _repeats(el: etree._Element, body_text: str) -> bool:
-    """True when a sentence of ``el`` is in the article already (a pull quote, a highlight)."""
+    """True for a pull quote: a sentence already in the article, or a block that is a quotation."""
+    if _norm("".join(el.itertext()))[:1] in _QUOTE_MARKS or el.tag == "blockquote":
+        return True
     return any(
         len(piece) >= 40 and piece in body_text for piece in (_norm(part) for part in el.itertext())
     )
@@ -620,6 +623,8 @@ def _prose_siblings(
                 ):
                     run.append(sib)
                 elif stats.get(sib) is not None and stats[sib].text >= 25:
+                    if found is before:
+                        run.extend(_trailing_prose(sib, stats, body_text))
                     broken = True
                     break
             if found is before:
@@ -630,6 +635,30 @@ def _prose_siblings(
             break
         node = parent
     return before, after
+
+
+def _trailing_prose(
+    el: etree._Element, stats: dict[etree._Element, _Stats], body_text: str, depth: int = 0
+) -> list[etree._Element]:
+    """The prose blocks that end ``el`` (the lead under an article's headline), last first.
+
+    Short lines without a sentence (a date, a byline) are passed over.
+    """
+    run: list[etree._Element] = []
+    for child in reversed(el):
+        cs = stats.get(child)
+        if cs is None or cs.text == 0:
+            continue
+        if _joins_article(child, stats) and not _repeats(child, body_text):
+            run.append(child)
+            continue
+        text = _norm("".join(child.itertext()))
+        if not run and len(text) < 80 and not _SENTENCE_END.search(text) and not cs.headings:
+            continue
+        if not run and depth < 2 and cs.headings:
+            run.extend(_trailing_prose(child, stats, body_text, depth + 1))
+        break
+    return run
 
 
 def _is_furniture_block(el: etree._Element, s: _Stats, title: str | None) -> bool:
