@@ -160,6 +160,12 @@ def _is_date_line(text: str) -> bool:
 
 _WS = re.compile(r"\s+")
 _QUOTE_MARKS = frozenset('"\u201c\u201e\u00ab\u00bb\u2018\u201a\u300c')
+# Class/id words of an article's lead (standfirst, summary, deck).
+_LEAD_WORDS = re.compile(
+    r"lead|intro|teaser|summary|standfirst|subtitle|subhead|deck|excerpt|abstract|description|"
+    r"preface|chapo|kicker|vorspann|einleitung",
+    re.IGNORECASE,
+)
 # Class/id words of an image block (its caption is not article prose).
 _MEDIA_WORDS = re.compile(r"image|img|photo|picture|caption|figure|video|gallery", re.IGNORECASE)
 
@@ -591,13 +597,14 @@ def _repeats(el: etree._Element, body_text: str) -> bool:
 
 
 def _prose_siblings(
-    container: etree._Element, stats: dict[etree._Element, _Stats]
+    container: etree._Element, stats: dict[etree._Element, _Stats], *, named_only: bool = False
 ) -> tuple[list[etree._Element], list[etree._Element]]:
     """Prose blocks right before and after the container, up to three wrappers up.
 
     Only an unbroken run counts: the first block with text that is not
     article prose (a heading, a link list, a comment form) ends it. A level
-    that ends a run is the last one climbed.
+    that ends a run is the last one climbed. ``named_only`` (the markup named
+    the container as the article body) joins only blocks named as its lead.
     """
     before: list[etree._Element] = []
     after: list[etree._Element] = []
@@ -619,12 +626,13 @@ def _prose_siblings(
                 if (
                     _joins_article(sib, stats)
                     and (found is before or sib.tag == "p")
+                    and (not named_only or _is_named_lead(sib))
                     and not _repeats(sib, body_text)
                 ):
                     run.append(sib)
                 elif stats.get(sib) is not None and stats[sib].text >= 25:
                     if found is before:
-                        run.extend(_trailing_prose(sib, stats, body_text))
+                        run.extend(_trailing_prose(sib, stats, body_text, named_only))
                     broken = True
                     break
             if found is before:
@@ -637,8 +645,18 @@ def _prose_siblings(
     return before, after
 
 
+def _is_named_lead(el: etree._Element) -> bool:
+    return any(
+        _LEAD_WORDS.search(_attr_words(node)) for node in el.iter() if isinstance(node.tag, str)
+    )
+
+
 def _trailing_prose(
-    el: etree._Element, stats: dict[etree._Element, _Stats], body_text: str, depth: int = 0
+    el: etree._Element,
+    stats: dict[etree._Element, _Stats],
+    body_text: str,
+    named_only: bool,
+    depth: int = 0,
 ) -> list[etree._Element]:
     """The prose blocks that end ``el`` (the lead under an article's headline), last first.
 
@@ -649,14 +667,18 @@ def _trailing_prose(
         cs = stats.get(child)
         if cs is None or cs.text == 0:
             continue
-        if _joins_article(child, stats) and not _repeats(child, body_text):
+        if (
+            _joins_article(child, stats)
+            and not _repeats(child, body_text)
+            and (not named_only or _is_named_lead(child))
+        ):
             run.append(child)
             continue
         text = _norm("".join(child.itertext()))
         if not run and len(text) < 80 and not _SENTENCE_END.search(text) and not cs.headings:
             continue
         if not run and depth < 2 and cs.headings:
-            run.extend(_trailing_prose(child, stats, body_text, depth + 1))
+            run.extend(_trailing_prose(child, stats, body_text, named_only, depth + 1))
         break
     return run
 
@@ -875,7 +897,7 @@ def find_main_content(
         return None
     removed: list[str] = []
     description = _describe(container)
-    before, after = _prose_siblings(container, stats) if not marked else ([], [])
+    before, after = _prose_siblings(container, stats, named_only=marked)
     heading = _title_heading(container, titles)
     if heading is not None:
         _trim_header(container, heading, removed)
