@@ -236,6 +236,14 @@ def _hidden(el: etree._Element) -> bool:
     return False
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(text: str | None) -> str | None:
+    """``text`` without the control characters lxml refuses to store (the parser keeps them)."""
+    return _NOT_XML.sub("", text) if text else text
+
+
 def _remove(el: etree._Element) -> None:
     """Remove ``el`` but keep its tail text in place."""
     parent = el.getparent()
@@ -245,9 +253,9 @@ def _remove(el: etree._Element) -> None:
     if tail and tail.strip():
         previous = el.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+            previous.tail = _xml_text((previous.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _xml_text((parent.text or "") + tail)
     parent.remove(el)
 
 
@@ -904,7 +912,7 @@ def find_main_content(
     _prune(container, title, removed)
     holder = etree.Element("div")
     if container.tag in ("body", "html"):
-        holder.text = container.text
+        holder.text = _xml_text(container.text)
         for child in list(container):
             holder.append(child)
     else:
