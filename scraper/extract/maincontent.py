@@ -78,7 +78,7 @@ _NEGATIVE = re.compile(
     r"caption-credit|credits?|copyright|disclaimer|video-player|playlist|carousel|"
     r"slideshow|gallery-nav|teaser|teasers|rail|right-rail|left-rail|zergnet|inline-ad|"
     r"newsletter-signup|email-signup|cta|call-to-action|donate|partner|partners|feedback|"
-    r"next|prev|previous)"
+    r"next|prev|previous|dialog|lightbox)"
     r"(?=$|[-_ \d])",
     re.IGNORECASE,
 )
@@ -489,7 +489,8 @@ def _score_tree(body: etree._Element, stats: dict[etree._Element, _Stats]) -> No
 def _candidate_value(el: etree._Element, s: _Stats) -> float:
     link_share = min(1.0, s.links / s.text) if s.text else 1.0
     factor = {"article": 1.15, "main": 1.05, "body": 0.7, "html": 0.5, "ul": 0.8, "ol": 0.8,
-              "li": 0.8, "dl": 0.8, "form": 0.9}.get(el.tag, 1.0)  # fmt: skip
+              "li": 0.8, "dl": 0.8, "form": 0.9, "footer": 0.5, "aside": 0.5, "nav": 0.5,
+              "header": 0.7}.get(el.tag, 1.0)  # fmt: skip
     weight = _class_weight(el)
     if weight > 0:
         factor *= 1.25
