@@ -446,7 +446,9 @@ def _block_score(s: _Stats) -> float:
     if s.own < 25:
         return 0.0
     link_share = min(1.0, s.links / s.text) if s.text else 0.0
-    return (1.0 + s.commas + min(s.own / 100.0, 3.0)) * (1.0 - link_share)
+    # Prose has a comma every few words; a list of keywords has one every word.
+    commas = min(s.commas, s.text / 30.0)
+    return (1.0 + commas + min(s.own / 100.0, 3.0)) * (1.0 - link_share)
 
 
 def _score_tree(body: etree._Element, stats: dict[etree._Element, _Stats]) -> None:
