@@ -598,6 +598,18 @@ def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> b
     return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
 
 
+def _list_joins(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """A list or table beside the article that is part of it (ingredients, specifications)."""
+    s = stats.get(el)
+    if s is None or s.text < 40 or s.images or s.links > 0.1 * s.text:
+        return False
+    if not (s.lists >= 2 or el.tag == "table" or el.find(".//table") is not None):
+        return False
+    if _class_weight(el) < 0 or el.find(".//h1") is not None:
+        return False
+    return not _MEDIA_WORDS.search(_attr_words(el))
+
+
 def _repeats(el: etree._Element, body_text: str) -> bool:
     """True for a pull quote: a sentence already in the article, or a block that is a quotation."""
     if _norm("".join(el.itertext()))[:1] in _QUOTE_MARKS or el.tag == "blockquote":
@@ -635,8 +647,10 @@ def _prose_siblings(
                 if not isinstance(sib.tag, str):
                     continue
                 if (
-                    _joins_article(sib, stats)
-                    and (found is before or sib.tag == "p")
+                    (
+                        (_joins_article(sib, stats) and (found is before or sib.tag == "p"))
+                        or _list_joins(sib, stats)
+                    )
                     and (not named_only or _is_named_lead(sib))
                     and not _repeats(sib, body_text)
                 ):
