@@ -133,18 +133,45 @@ _FURNITURE_TEXT = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^(?:by|posted by|written by|words by|von|par|por|di|door|av)\s+\S.{0,80}$", re.IGNORECASE
+    r"^[-\u2013\u2014\u2022\u00b7|\s]*(?:by|posted by|written by|words by|von|par|por|di|door|av|"
+    r"publicado por|publicada por|escrito por|escrita por|publié par|écrit par|pubblicato da|"
+    r"scritto da|veröffentlicht von|geschrieben von|gepubliceerd door|geschreven door|"
+    r"author|autor|autore|auteur|auteurs?|autorin)\s*:?\s+\S.{0,80}$",
+    re.IGNORECASE,
+)
+# Month and weekday names in German, French, Spanish, Portuguese, Italian and Dutch.
+_MONTHS_ABROAD = (
+    r"januar|jänner|jän|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|"
+    r"avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|"
+    r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janeiro|"
+    r"fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|"
+    r"aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|"
+    r"augustus"
+)
+_WEEKDAYS_ABROAD = (
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+    r"segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|lunedì|martedì|"
+    r"mercoledì|giovedì|venerdì|sabato|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
+    r"zondag|segunda|terça|quarta|quinta|sexta|feira"
 )
 _DATE_WORDS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
     r"june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday|am|pm|a\.m|p\.m|utc|gmt|[a-z]?[cemp][sd]t|"
-    r"bst|cet|cest|ist|updated|published|posted|modified|last|on|at|and|by|\d+(?:st|nd|rd|th)?)\b",
+    r"bst|cet|cest|ist|updated|published|posted|modified|last|on|at|and|by|\d+(?:st|nd|rd|th)?|"
+    + _MONTHS_ABROAD
+    + r"|"
+    + _WEEKDAYS_ABROAD
+    + r"|de|del|às|à|a|um|uhr|am|den|der|le|el|il|op|om|h|hs|hrs|publicado|publicada|"
+    r"actualizado|atualizado|veröffentlicht|aktualisiert|publié|mis|jour|pubblicato|aggiornato|"
+    r"gepubliceerd|bijgewerkt|stand)\b",
     re.IGNORECASE,
 )
 _DATE_SIGNAL = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
-    r"june|july|august|september|october|november|december)\b|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|"
+    r"june|july|august|september|october|november|december|" + _MONTHS_ABROAD + r")\b|"
+    r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}",
     re.IGNORECASE,
 )
