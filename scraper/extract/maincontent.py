@@ -898,6 +898,19 @@ def _title_heading(container: etree._Element, titles: list[str]) -> etree._Eleme
     return None
 
 
+def _leading_h1(container: etree._Element) -> etree._Element | None:
+    """The page's only ``h1`` when it opens the content: the headline, worded apart from <title>."""
+    headings = list(container.iter("h1"))
+    if len(headings) != 1:
+        return None
+    for el in container.iter():
+        if el is headings[0]:
+            return el
+        if el is not container and el.text and el.text.strip():
+            return None
+    return None
+
+
 def _trim_header(container: etree._Element, heading: etree._Element, removed: list[str]) -> None:
     """Drop the title heading and the short header blocks before it (kicker, date)."""
     before: list[etree._Element] = []
@@ -951,6 +964,8 @@ def find_main_content(
     description = _describe(container)
     before, after = _prose_siblings(container, stats, named_only=marked)
     heading = _title_heading(container, titles)
+    if heading is None:
+        heading = _leading_h1(container)
     if heading is not None:
         _trim_header(container, heading, removed)
     _prune(container, title, removed)
