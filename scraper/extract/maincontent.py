@@ -911,8 +911,18 @@ def _leading_h1(container: etree._Element) -> etree._Element | None:
     return None
 
 
+def _is_paragraph(el: etree._Element) -> bool:
+    if el.tag != "p":
+        return False
+    text = _norm("".join(el.itertext()))
+    return len(text) >= 100 and bool(_SENTENCE_END.search(text))
+
+
 def _trim_header(container: etree._Element, heading: etree._Element, removed: list[str]) -> None:
-    """Drop the title heading and the short header blocks before it (kicker, date)."""
+    """Drop the title heading and the short header blocks before it (kicker, date).
+
+    A heading that follows a paragraph of prose opens a section: it stays.
+    """
     before: list[etree._Element] = []
     prose = 0
     for el in container.iter():
@@ -930,6 +940,8 @@ def _trim_header(container: etree._Element, heading: etree._Element, removed: li
     ]
     for el in top:
         prose += len(_norm("".join(el.itertext())))
+    if any(_is_paragraph(el) for el in before):
+        return  # prose comes first: the heading is a section of the article, not its headline
     if prose < 400:
         for el in top:
             if el.getparent() is not None and el.tag not in ("figure", "img", "picture"):
