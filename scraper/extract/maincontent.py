@@ -129,7 +129,17 @@ _FURNITURE_TEXT = re.compile(
     r"like this story\??.*|related stories|more stories|trending|most popular|"
     r"story continues below.*|article continues below.*|scroll to continue.*|"
     r"advert|tags:?|don'?t miss:?|must see:?|more:?|see more:?|read more:?|also read:?|"
-    r"read also:?|more on this:?|watch:?|listen:?|related:?|more news:?|latest news:?)$",
+    r"read also:?|more on this:?|watch:?|listen:?|related:?|more news:?|latest news:?|"
+    r"like this|like|sharing is caring|you might also like|caption)[\s.:!?\u2026]*$",
+    re.IGNORECASE,
+)
+# A closing line that sends the reader elsewhere: follow us, write to, subscribe.
+_PROMO_TEXT = re.compile(
+    r"\b(?:follow|folgen sie|folge uns|suivez|siga|segui|s[ií]guenos)\b.{0,80}"
+    r"\b(?:twitter|facebook|instagram|youtube|linkedin|telegram|tiktok|pinterest)\b|"
+    r"\b(?:newsletter|subscribe|sign up|abonnieren|abonnez|suscr[ií]bete|inscreva|iscriviti)\b|"
+    r"^[\w.+-]+@[\w-]+\.[\w.]+$|^(?:https?://)?(?:www\.)?[\w-]+\.com/\S+$|"
+    r"\b(?:write to|email|e-mail|reach)\b.{0,60}[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@[A-Za-z]\w{2,}",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -798,6 +808,26 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
             removed.append(_describe(el))
             _remove(el)
     _drop_orphan_headings(container, removed)
+    _drop_closing_promos(container, removed)
+
+
+def _drop_closing_promos(container: etree._Element, removed: list[str]) -> None:
+    """Drop the short lines that end the content by sending the reader elsewhere.
+
+    "Follow us on Twitter", "Write to the author at name@example.com",
+    "Subscribe to our newsletter": only a trailing run of paragraphs under
+    250 characters is looked at; the first line of article prose ends it.
+    """
+    blocks = [el for el in container.iter("p", "div", "li", "h2", "h3", "h4", "h5", "h6")
+              if not any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el)]  # fmt: skip
+    for el in reversed(blocks):
+        text = _norm("".join(el.itertext()))
+        if not text:
+            continue
+        if len(text) >= 250 or not _PROMO_TEXT.search(text):
+            break
+        removed.append(_describe(el))
+        _remove(el)
 
 
 def _drop_orphan_headings(container: etree._Element, removed: list[str]) -> None:
