@@ -130,7 +130,11 @@ _FURNITURE_TEXT = re.compile(
     r"story continues below.*|article continues below.*|scroll to continue.*|"
     r"advert|tags:?|don'?t miss:?|must see:?|more:?|see more:?|read more:?|also read:?|"
     r"read also:?|more on this:?|watch:?|listen:?|related:?|more news:?|latest news:?|"
-    r"like this|like|sharing is caring|you might also like|caption)[\s.:!?\u2026]*$",
+    r"like this|like|sharing is caring|you might also like|caption|anzeige|werbung|publicité|"
+    r"publicidad|pubblicità|publicidade|advertentie|reklame|iklan|реклама|"
+    r"[\u2022\u00b7-]?\s*\d+\s*min(?:ute)?s?\.?\s*(?:read|reading|lesezeit|de lecture|de lectura)|"
+    r"(?:reading time|lesezeit|temps de lecture|tiempo de lectura|tempo de leitura|"
+    r"tempo di lettura|leestijd)\s*:?\s*\d+\s*\w*|@[A-Za-z]\w{2,})[\s.:!?\u2026]*$",
     re.IGNORECASE,
 )
 # A closing line that sends the reader elsewhere: follow us, write to, subscribe.
@@ -174,6 +178,7 @@ _DATE_WORDS = re.compile(
     + r"|"
     + _WEEKDAYS_ABROAD
     + r"|de|del|às|à|a|um|uhr|am|den|der|le|el|il|op|om|h|hs|hrs|publicado|publicada|"
+    r"et|pt|ct|mt|min|mins|minutes?|read|reading|time|"
     r"actualizado|atualizado|veröffentlicht|aktualisiert|publié|mis|jour|pubblicato|aggiornato|"
     r"gepubliceerd|bijgewerkt|stand)\b",
     re.IGNORECASE,
