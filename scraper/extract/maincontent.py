@@ -1053,6 +1053,15 @@ def _is_caption(el: etree._Element) -> bool:
     return bool(words) and bool(_CAPTION_WORDS.search(words))
 
 
+def _is_image_block(el: etree._Element) -> bool:
+    """A wrapper holding an image and no more than a caption's worth of text."""
+    if el.tag not in ("div", "span", "a", "picture", "figure"):
+        return False
+    if next(el.iter("img"), None) is None:
+        return False
+    return len(_norm("".join(el.itertext()))) < 200 and next(el.iter("p"), None) is None
+
+
 def render_text(el: etree._Element, *, captions: bool = True) -> str:
     """Render an element tree as text, one line per block.
 
@@ -1067,7 +1076,9 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
         if node.text:
             parts.append(node.text)
         for child in node:
-            if isinstance(child.tag, str) and (captions or not _is_caption(child)):
+            if isinstance(child.tag, str) and (
+                captions or not (_is_caption(child) or _is_image_block(child))
+            ):
                 walk(child)
             if child.tail:
                 parts.append(child.tail)
