@@ -134,7 +134,10 @@ _FURNITURE_TEXT = re.compile(
     r"publicidad|pubblicità|publicidade|advertentie|reklame|iklan|реклама|"
     r"[\u2022\u00b7-]?\s*\d+\s*min(?:ute)?s?\.?\s*(?:read|reading|lesezeit|de lecture|de lectura)|"
     r"(?:reading time|lesezeit|temps de lecture|tiempo de lectura|tempo de leitura|"
-    r"tempo di lettura|leestijd)\s*:?\s*\d+\s*\w*|@[A-Za-z]\w{2,})[\s.:!?\u2026]*$",
+    r"tempo di lettura|leestijd)\s*:?\s*\d+\s*\w*|@[A-Za-z]\w{2,}|text size|"
+    r"(?:image|photo|picture|slide|bild|foto|imagen|immagine)\s*\d+\s*(?:of|/|von|de|di|sur)\s*\d+|"
+    r"\[?related(?: posts?| articles?| stories| reading| content)?\s*:.{0,150}\]?)"
+    r"[\s.:!?\u2026]*$",
     re.IGNORECASE,
 )
 # A closing line that sends the reader elsewhere: follow us, write to, subscribe.
