@@ -815,8 +815,43 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
         if el.getparent() is not None and _attached(el, container):
             removed.append(_describe(el))
             _remove(el)
+    _drop_closing_link_list(container, removed)
     _drop_orphan_headings(container, removed)
     _drop_closing_promos(container, removed)
+
+
+def _drop_closing_link_list(container: etree._Element, removed: list[str]) -> None:
+    """Drop a list of links that ends the content ("More stories"), and its label.
+
+    Every item of the list (three or more) holds a link and links are much
+    of its text; nothing but the list follows it.
+    """
+    leaves = [el for el in container.iter() if isinstance(el.tag, str)
+              and ((el.text and not el.text.isspace()) or (el.tail and not el.tail.isspace()))]  # fmt: skip
+    if not leaves:
+        return
+    last = leaves[-1]
+    if last.tail and not last.tail.isspace():
+        return
+    lists = [a for a in last.iterancestors() if a.tag in ("ul", "ol") and _attached(a, container)]
+    if not lists or lists[-1] is container:
+        return
+    found = lists[-1]
+    items = [li for li in found if li.tag == "li"]
+    if len(items) < 3 or any(li.find(".//a") is None for li in items):
+        return
+    text = len(_norm("".join(found.itertext())))
+    links = sum(len(_norm("".join(a.itertext()))) for a in found.iter("a"))
+    if not text or links < 0.4 * text or (found.tail and not found.tail.isspace()):
+        return
+    label = found.getprevious()
+    removed.append(_describe(found))
+    _remove(found)
+    if label is not None and isinstance(label.tag, str):
+        words = _norm("".join(label.itertext()))
+        if words and len(words) < 60 and not _SENTENCE_END.search(words):
+            removed.append(_describe(label))
+            _remove(label)
 
 
 def _drop_closing_promos(container: etree._Element, removed: list[str]) -> None:
