@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -248,20 +249,36 @@ def _attr_words(el: etree._Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
+@lru_cache(maxsize=8192)
+def _name_flags(words: str) -> tuple[bool, bool, bool, bool]:
+    """(names furniture, names the body, names an embed, furniture words all weak) of class/id words.
+
+    Pages repeat the same class strings many times; each is matched once.
+    """
+    negative = bool(_NEGATIVE.search(words))
+    weak = negative and all(
+        match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in _NEGATIVE.finditer(words)
+    )
+    return negative, bool(_POSITIVE.search(words)), bool(_EMBED.search(words)), weak
+
+
 def _class_weight(el: etree._Element) -> int:
     """Positive for names of the article body, negative for page furniture."""
     words = _attr_words(el)
     if not words:
         return 0
+    negative, positive, embed, _weak = _name_flags(words)
     weight = 0
-    if _NEGATIVE.search(words) and not _EMBED.search(words):
+    if negative and not embed:
         weight -= 25
-    if _POSITIVE.search(words):
+    if positive:
         weight += 25
     return weight
 
 
 def _is_marked_body(el: etree._Element) -> bool:
+    if not len(el.attrib):
+        return False
     for attr, value in _BODY_MARKERS:
         found = el.get(attr)
         if found and value in found.lower().split():
@@ -432,12 +449,12 @@ def _strip(body: etree._Element) -> None:
         if tag in _CHROME_TAGS or (role and role.lower() in _CHROME_ROLES):
             chrome.append(el)
         elif el.get("class") or el.get("id"):
-            words = _attr_words(el)
+            negative, positive, embed, weak = _name_flags(_attr_words(el))
             if (
-                _NEGATIVE.search(words)
-                and not _POSITIVE.search(words)
-                and not _EMBED.search(words)
-                and not (_only_weak_negative(words) and _reads_as_prose(stats[el]))
+                negative
+                and not positive
+                and not embed
+                and not (weak and _reads_as_prose(stats[el]))
             ):
                 chrome.append(el)
     removed: set[etree._Element] = set()
@@ -457,13 +474,6 @@ def _strip(body: etree._Element) -> None:
             continue
         removed.add(el)
         _remove(el)
-
-
-def _only_weak_negative(words: str) -> bool:
-    """True when every furniture word in ``words`` is one that articles also use."""
-    return all(
-        match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in _NEGATIVE.finditer(words)
-    )
 
 
 def _reads_as_prose(s: _Stats) -> bool:
