@@ -121,6 +121,24 @@ _EMBED = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…:;\u3002\uff01\uff1f]['\"’”)\]]?\s*$")
 _COMMA = re.compile(r"[,\u060c\u3001\uff0c]")
+# "Read also: <headline>" in other languages (the line is the prefix and one headline).
+_READ_ALSO = (
+    r"lesen sie auch|auch interessant|mehr zum thema|siehe auch|lee también|lea también|"
+    r"te puede interesar|le puede interesar|puedes ver|mira|ver también|lire aussi|"
+    r"à lire aussi|voir aussi|leia também|veja também|leggi anche|lees ook|zie ook|"
+    r"czytaj też|czytaj także|zobacz też|zobacz także"
+)
+# Labels of page furniture in other languages: related, loading, like, comments, share.
+_FURNITURE_ABROAD = (
+    r"ähnliche beiträge|verwandte artikel|das könnte sie auch interessieren|schon gelesen\??|"
+    r"wird geladen|gefällt mir|kommentare?|kommentar schreiben|teilen|drucken|weiterlesen|"
+    r"artículos relacionados|noticias relacionadas|notas relacionadas|comentarios|compartir|"
+    r"cargando|me gusta|articles similaires|sur le même sujet|commentaires|partager|"
+    r"chargement|j'aime|artigos relacionados|comentários|compartilhar|carregando|curtir|"
+    r"articoli correlati|commenti|condividi|caricamento|mi piace|gerelateerde artikelen|"
+    r"reacties|delen|laden|powiązane artykuły|komentarze|udostępnij|похожие статьи|"
+    r"комментарии|поделиться|загрузка|artikel terkait|terkait|memuat|suka|sukai ini"
+)
 _FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|sponsored|share|share this|share this article|"
     r"share on \w+|tweet|email|print|comments?|\d+ comments?|read more|continue reading|"
@@ -137,7 +155,8 @@ _FURNITURE_TEXT = re.compile(
     r"(?:reading time|lesezeit|temps de lecture|tiempo de lectura|tempo de leitura|"
     r"tempo di lettura|leestijd)\s*:?\s*\d+\s*\w*|@[A-Za-z]\w{2,}|text size|"
     r"(?:image|photo|picture|slide|bild|foto|imagen|immagine)\s*\d+\s*(?:of|/|von|de|di|sur)\s*\d+|"
-    r"\[?related(?: posts?| articles?| stories| reading| content)?\s*:.{0,150}\]?)"
+    r"\[?related(?: posts?| articles?| stories| reading| content)?\s*:.{0,150}\]?|"
+    r"(?:" + _READ_ALSO + r")\s*:.{0,150}|" + _FURNITURE_ABROAD + r")"
     r"[\s.:!?\u2026]*$",
     re.IGNORECASE,
 )
