@@ -137,7 +137,12 @@ _FURNITURE_ABROAD = (
     r"chargement|j'aime|artigos relacionados|comentários|compartilhar|carregando|curtir|"
     r"articoli correlati|commenti|condividi|caricamento|mi piace|gerelateerde artikelen|"
     r"reacties|delen|laden|powiązane artykuły|komentarze|udostępnij|похожие статьи|"
-    r"комментарии|поделиться|загрузка|artikel terkait|terkait|memuat|suka|sukai ini"
+    r"комментарии|поделиться|загрузка|artikel terkait|terkait|memuat|suka|sukai ini|"
+    r"weitere informationen|mehr themen|neueste artikel|keine kommentare|über den autor|"
+    r"about the author|bildergalerie|externer inhalt|permalink|permalien|"
+    r"zurück(?: zur \w+)?|dowiedz się więcej|lesen sie auch.{0,60}|"
+    r"(?:das|dieses) (?:thema )?könnte (?:dich|sie) auch interessieren.{0,40}|"
+    r"(?:photo|picture|image|bild|foto|titelbild|crédits? photos?|credits?)\s*(?:by|:).{0,80}"
 )
 _FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|sponsored|share|share this|share this article|"
