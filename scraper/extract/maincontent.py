@@ -142,7 +142,13 @@ _FURNITURE_ABROAD = (
     r"about the author|bildergalerie|externer inhalt|permalink|permalien|"
     r"zurück(?: zur \w+)?|dowiedz się więcej|lesen sie auch.{0,60}|"
     r"(?:das|dieses) (?:thema )?könnte (?:dich|sie) auch interessieren.{0,40}|"
-    r"(?:photo|picture|image|bild|foto|titelbild|crédits? photos?|credits?)\s*(?:by|:).{0,80}"
+    r"(?:photo|picture|image|bild|foto|titelbild|crédits? photos?|credits?)\s*(?:by|:).{0,80}|"
+    r"(?:category|categories|kategorie|kategorien|categoría|catégorie|categoria|tags?|"
+    r"schlagwörter|etiquetas)\s*:.{0,100}|"
+    r"(?:last modified|last updated|release date|aufrufe|views)\s*:.{0,40}|"
+    r"kontakt|contact|kommentare (?:schreiben|insgesamt)|bild anzeigen|bild schließen|"
+    r"beitragsbild|empfohlener redaktioneller inhalt|zum weiterlesen|zusatzinformationen|"
+    r"mehr zum thema.{0,60}|war der artikel nützlich\??|was this (?:article|post) helpful\??"
 )
 _FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|sponsored|share|share this|share this article|"
