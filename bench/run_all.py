@@ -209,6 +209,9 @@ def render(r: dict[str, Any]) -> str:
     lines += _profile_section(crawl.get("profile"))
     lines += _rerun_section(r["rerun"])
     lines += _extraction_section(r["extraction"])
+    quality = BENCH / "extraction_quality.md"  # both sets, from bench/extraction_quality.py
+    if quality.exists():
+        lines += ["", quality.read_text(encoding="utf-8").strip()]
     if r.get("datasette"):
         d = r["datasette"]
         lines += ["", f"## Datasette at scale ({d['comments']:,} comments)", "",

@@ -29,7 +29,7 @@ import click
 from sqlite_utils import Database
 
 from scraper import merge as merging
-from scraper import pipeline, publish, store
+from scraper import onepage, pipeline, publish, store
 from scraper.config import MAX_CONCURRENCY, Settings, SiteConfig, load_config
 from scraper.errors import ConfigError, ListenError, OutputError, ScraperError, StorageError, UsageError
 from scraper.progress import RunView, summary_json, summary_line
@@ -566,6 +566,49 @@ def reextract(db_path: Path) -> None:
     _open_archive(db_path).close()
     counts = pipeline.reextract(db_path)
     click.echo(f"{db_path}: re-extracted - {counts.summary()}")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, metavar="URL_OR_FILE...")
+@click.option("--url", "page_url", metavar="URL",
+              help="The address of a page read from a file (resolves its links); default file://PATH.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
+              help="text: the article's prose; json: everything (one object, or a list for several "
+                   "inputs); jsonl: one object per line per input.")
+def extract(sources: tuple[str, ...], page_url: str | None, fmt: Literal["text", "json", "jsonl"]) -> None:
+    """Print the article of web pages or saved HTML files, archiving nothing.
+
+    \b
+    A URL is fetched politely (robots.txt obeyed); a file is read from disk:
+      fitarchive extract https://example-fitness.blog/2024/leg-day/
+      fitarchive extract saved.html --url https://example-fitness.blog/2024/leg-day/ --format json
+    Several inputs are read in turn; one that fails is reported on stderr as
+    one line and the exit code is 1 (2 for bad usage), the others still print.
+    """
+    if page_url is not None and len(sources) != 1:
+        raise UsageError("--url names the address of one file; give exactly one FILE with it")
+    articles: list[dict[str, Any]] = []
+    failure: ScraperError | None = None
+    for number, source in enumerate(sources):
+        try:
+            found = onepage.extract_page(onepage.load_page(source, url=page_url))
+        except ScraperError as exc:
+            if isinstance(exc, UsageError):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            failure = failure or exc
+            continue
+        if fmt == "text":
+            click.echo(("\n" if number else "") + found.text)
+        elif fmt == "jsonl":
+            click.echo(json.dumps(found.to_dict(), ensure_ascii=False))
+        else:
+            articles.append(found.to_dict())
+    if fmt == "json" and (articles or failure is None):
+        value: Any = articles[0] if len(sources) == 1 else articles
+        click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    if failure is not None:
+        sys.exit(failure.exit_code)
 
 
 @cli.command()

@@ -4,6 +4,8 @@ Nothing here does I/O. HTML is parsed with lxml (a few ms per page); bodies
 are sanitised with nh3. Imports scraper.records, scraper.errors and
 third-party libraries only.
 
+    article_text(html, url)                    -> str (the page's main text as prose; str or bytes)
+    article(html, url)                         -> Article (title, author, dates, body, images, comments)
     detect_platform(html, url, headers)        -> "wordpress" | "blogger" | "ghost" | ... | "generic"
     extract_post_page(html, url)               -> Post | None (None: not a single post)
     extract_generic(html, url, platform=)      -> Post | None (any non-WordPress post page)
@@ -20,6 +22,7 @@ third-party libraries only.
 
 from __future__ import annotations
 
+from .article import Article, article, article_text
 from .blogger import parse_blogger_comments, parse_blogger_posts
 from .comments import extract_comment_page
 from .detect import detect_platform
@@ -32,6 +35,9 @@ from .text import html_to_text
 from .wordpress import extract_post_page
 
 __all__ = [
+    "Article",
+    "article",
+    "article_text",
     "detect_platform",
     "extract_article_text",
     "extract_comment_page",

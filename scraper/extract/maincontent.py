@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -78,9 +79,15 @@ _NEGATIVE = re.compile(
     r"caption-credit|credits?|copyright|disclaimer|video-player|playlist|carousel|"
     r"slideshow|gallery-nav|teaser|teasers|rail|right-rail|left-rail|zergnet|inline-ad|"
     r"newsletter-signup|email-signup|cta|call-to-action|donate|partner|partners|feedback|"
-    r"next|prev|previous)"
+    r"next|prev|previous|dialog|lightbox)"
     r"(?=$|[-_ \d])",
     re.IGNORECASE,
+)
+# Furniture words that also name parts of an article (its header with the
+# standfirst, a page builder's "widget" blocks, print styling, teaser text):
+# such an element is stripped only when it does not read as prose.
+_WEAK_NEGATIVE = frozenset(
+    {"header", "widget", "print", "teaser", "teasers", "hidden", "carousel", "slideshow"}
 )
 _POSITIVE = re.compile(
     r"(?:^|[-_ ])(?:article|articlebody|article-body|article-content|articlecontent|body|"
@@ -114,6 +121,35 @@ _EMBED = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…:;\u3002\uff01\uff1f]['\"’”)\]]?\s*$")
 _COMMA = re.compile(r"[,\u060c\u3001\uff0c]")
+# "Read also: <headline>" in other languages (the line is the prefix and one headline).
+_READ_ALSO = (
+    r"lesen sie auch|auch interessant|mehr zum thema|siehe auch|lee también|lea también|"
+    r"te puede interesar|le puede interesar|puedes ver|mira|ver también|lire aussi|"
+    r"à lire aussi|voir aussi|leia também|veja também|leggi anche|lees ook|zie ook|"
+    r"czytaj też|czytaj także|zobacz też|zobacz także"
+)
+# Labels of page furniture in other languages: related, loading, like, comments, share.
+_FURNITURE_ABROAD = (
+    r"ähnliche beiträge|verwandte artikel|das könnte sie auch interessieren|schon gelesen\??|"
+    r"wird geladen|gefällt mir|kommentare?|kommentar schreiben|teilen|drucken|weiterlesen|"
+    r"artículos relacionados|noticias relacionadas|notas relacionadas|comentarios|compartir|"
+    r"cargando|me gusta|articles similaires|sur le même sujet|commentaires|partager|"
+    r"chargement|j'aime|artigos relacionados|comentários|compartilhar|carregando|curtir|"
+    r"articoli correlati|commenti|condividi|caricamento|mi piace|gerelateerde artikelen|"
+    r"reacties|delen|laden|powiązane artykuły|komentarze|udostępnij|похожие статьи|"
+    r"комментарии|поделиться|загрузка|artikel terkait|terkait|memuat|suka|sukai ini|"
+    r"weitere informationen|mehr themen|neueste artikel|keine kommentare|über den autor|"
+    r"about the author|bildergalerie|externer inhalt|permalink|permalien|"
+    r"zurück(?: zur \w+)?|dowiedz się więcej|lesen sie auch.{0,60}|"
+    r"(?:das|dieses) (?:thema )?könnte (?:dich|sie) auch interessieren.{0,40}|"
+    r"(?:photo|picture|image|bild|foto|titelbild|crédits? photos?|credits?)\s*(?:by|:).{0,80}|"
+    r"(?:category|categories|kategorie|kategorien|categoría|catégorie|categoria|tags?|"
+    r"schlagwörter|etiquetas)\s*:.{0,100}|"
+    r"(?:last modified|last updated|release date|aufrufe|views)\s*:.{0,40}|"
+    r"kontakt|contact|kommentare (?:schreiben|insgesamt)|bild anzeigen|bild schließen|"
+    r"beitragsbild|empfohlener redaktioneller inhalt|zum weiterlesen|zusatzinformationen|"
+    r"mehr zum thema.{0,60}|war der artikel nützlich\??|was this (?:article|post) helpful\??"
+)
 _FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|sponsored|share|share this|share this article|"
     r"share on \w+|tweet|email|print|comments?|\d+ comments?|read more|continue reading|"
@@ -123,22 +159,68 @@ _FURNITURE_TEXT = re.compile(
     r"like this story\??.*|related stories|more stories|trending|most popular|"
     r"story continues below.*|article continues below.*|scroll to continue.*|"
     r"advert|tags:?|don'?t miss:?|must see:?|more:?|see more:?|read more:?|also read:?|"
-    r"read also:?|more on this:?|watch:?|listen:?|related:?|more news:?|latest news:?)$",
+    r"read also:?|more on this:?|watch:?|listen:?|related:?|more news:?|latest news:?|"
+    r"like this|like|sharing is caring|you might also like|caption|anzeige|werbung|publicité|"
+    r"publicidad|pubblicità|publicidade|advertentie|reklame|iklan|реклама|"
+    r"[\u2022\u00b7-]?\s*\d+\s*min(?:ute)?s?\.?\s*(?:read|reading|lesezeit|de lecture|de lectura)|"
+    r"(?:reading time|lesezeit|temps de lecture|tiempo de lectura|tempo de leitura|"
+    r"tempo di lettura|leestijd)\s*:?\s*\d+\s*\w*|@[A-Za-z]\w{2,}|text size|"
+    r"(?:image|photo|picture|slide|bild|foto|imagen|immagine)\s*\d+\s*(?:of|/|von|de|di|sur)\s*\d+|"
+    r"\[?related(?: posts?| articles?| stories| reading| content)?\s*:.{0,150}\]?|"
+    r"(?:" + _READ_ALSO + r")\s*:.{0,150}|" + _FURNITURE_ABROAD + r")"
+    r"[\s.:!?\u2026]*$",
+    re.IGNORECASE,
+)
+# A closing line that sends the reader elsewhere: follow us, write to, subscribe.
+_PROMO_TEXT = re.compile(
+    r"\b(?:follow|folgen sie|folge uns|suivez|siga|segui|s[ií]guenos)\b.{0,80}"
+    r"\b(?:twitter|facebook|instagram|youtube|linkedin|telegram|tiktok|pinterest)\b|"
+    r"\b(?:newsletter|subscribe|sign up|abonnieren|abonnez|suscr[ií]bete|inscreva|iscriviti)\b|"
+    r"^[\w.+-]+@[\w-]+\.[\w.]+$|^(?:https?://)?(?:www\.)?[\w-]+\.com/\S+$|"
+    r"\b(?:write to|email|e-mail|reach)\b.{0,60}[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@[A-Za-z]\w{2,}",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^(?:by|posted by|written by|words by|von|par|por|di|door|av)\s+\S.{0,80}$", re.IGNORECASE
+    r"^[-\u2013\u2014\u2022\u00b7|\s]*(?:by|posted by|written by|words by|von|par|por|di|door|av|"
+    r"publicado por|publicada por|escrito por|escrita por|publié par|écrit par|pubblicato da|"
+    r"scritto da|veröffentlicht von|geschrieben von|gepubliceerd door|geschreven door|"
+    r"author|autor|autore|auteur|auteurs?|autorin)\s*:?\s+\S.{0,80}$",
+    re.IGNORECASE,
+)
+# Month and weekday names in German, French, Spanish, Portuguese, Italian and Dutch.
+_MONTHS_ABROAD = (
+    r"januar|jänner|jän|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|"
+    r"avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|"
+    r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janeiro|"
+    r"fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|"
+    r"aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|"
+    r"augustus"
+)
+_WEEKDAYS_ABROAD = (
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+    r"segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|lunedì|martedì|"
+    r"mercoledì|giovedì|venerdì|sabato|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
+    r"zondag|segunda|terça|quarta|quinta|sexta|feira"
 )
 _DATE_WORDS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
     r"june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday|am|pm|a\.m|p\.m|utc|gmt|[a-z]?[cemp][sd]t|"
-    r"bst|cet|cest|ist|updated|published|posted|modified|last|on|at|and|by|\d+(?:st|nd|rd|th)?)\b",
+    r"bst|cet|cest|ist|updated|published|posted|modified|last|on|at|and|by|\d+(?:st|nd|rd|th)?|"
+    + _MONTHS_ABROAD
+    + r"|"
+    + _WEEKDAYS_ABROAD
+    + r"|de|del|às|à|a|um|uhr|am|den|der|le|el|il|op|om|h|hs|hrs|publicado|publicada|"
+    r"et|pt|ct|mt|min|mins|minutes?|read|reading|time|"
+    r"actualizado|atualizado|veröffentlicht|aktualisiert|publié|mis|jour|pubblicato|aggiornato|"
+    r"gepubliceerd|bijgewerkt|stand)\b",
     re.IGNORECASE,
 )
 _DATE_SIGNAL = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
-    r"june|july|august|september|october|november|december)\b|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|"
+    r"june|july|august|september|october|november|december|" + _MONTHS_ABROAD + r")\b|"
+    r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}",
     re.IGNORECASE,
 )
@@ -153,6 +235,15 @@ def _is_date_line(text: str) -> bool:
 
 
 _WS = re.compile(r"\s+")
+_QUOTE_MARKS = frozenset('"\u201c\u201e\u00ab\u00bb\u2018\u201a\u300c')
+# Class/id words of an article's lead (standfirst, summary, deck).
+_LEAD_WORDS = re.compile(
+    r"lead|intro|teaser|summary|standfirst|subtitle|subhead|deck|excerpt|abstract|description|"
+    r"preface|chapo|kicker|vorspann|einleitung",
+    re.IGNORECASE,
+)
+# Class/id words of an image block (its caption is not article prose).
+_MEDIA_WORDS = re.compile(r"image|img|photo|picture|caption|figure|video|gallery", re.IGNORECASE)
 
 
 @dataclass
@@ -188,20 +279,36 @@ def _attr_words(el: etree._Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
+@lru_cache(maxsize=8192)
+def _name_flags(words: str) -> tuple[bool, bool, bool, bool]:
+    """(names furniture, names the body, names an embed, furniture words all weak) of class/id words.
+
+    Pages repeat the same class strings many times; each is matched once.
+    """
+    negative = bool(_NEGATIVE.search(words))
+    weak = negative and all(
+        match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in _NEGATIVE.finditer(words)
+    )
+    return negative, bool(_POSITIVE.search(words)), bool(_EMBED.search(words)), weak
+
+
 def _class_weight(el: etree._Element) -> int:
     """Positive for names of the article body, negative for page furniture."""
     words = _attr_words(el)
     if not words:
         return 0
+    negative, positive, embed, _weak = _name_flags(words)
     weight = 0
-    if _NEGATIVE.search(words) and not _EMBED.search(words):
+    if negative and not embed:
         weight -= 25
-    if _POSITIVE.search(words):
+    if positive:
         weight += 25
     return weight
 
 
 def _is_marked_body(el: etree._Element) -> bool:
+    if not len(el.attrib):
+        return False
     for attr, value in _BODY_MARKERS:
         found = el.get(attr)
         if found and value in found.lower().split():
@@ -221,6 +328,14 @@ def _hidden(el: etree._Element) -> bool:
     return False
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(text: str | None) -> str | None:
+    """``text`` without the control characters lxml refuses to store (the parser keeps them)."""
+    return _NOT_XML.sub("", text) if text else text
+
+
 def _remove(el: etree._Element) -> None:
     """Remove ``el`` but keep its tail text in place."""
     parent = el.getparent()
@@ -230,9 +345,9 @@ def _remove(el: etree._Element) -> None:
     if tail and tail.strip():
         previous = el.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+            previous.tail = _xml_text((previous.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _xml_text((parent.text or "") + tail)
     parent.remove(el)
 
 
@@ -364,8 +479,13 @@ def _strip(body: etree._Element) -> None:
         if tag in _CHROME_TAGS or (role and role.lower() in _CHROME_ROLES):
             chrome.append(el)
         elif el.get("class") or el.get("id"):
-            words = _attr_words(el)
-            if _NEGATIVE.search(words) and not _POSITIVE.search(words) and not _EMBED.search(words):
+            negative, positive, embed, weak = _name_flags(_attr_words(el))
+            if (
+                negative
+                and not positive
+                and not embed
+                and not (weak and _reads_as_prose(stats[el]))
+            ):
                 chrome.append(el)
     removed: set[etree._Element] = set()
     for el in chrome:
@@ -384,6 +504,12 @@ def _strip(body: etree._Element) -> None:
             continue
         removed.add(el)
         _remove(el)
+
+
+def _reads_as_prose(s: _Stats) -> bool:
+    """Running text: a paragraph or more of sentences, little of it link text."""
+    prose = s.text - s.links
+    return s.paragraphs >= 1 and prose >= 100 and s.links <= 0.3 * s.text and s.commas >= 1
 
 
 def _attached(el: etree._Element, root: etree._Element) -> bool:
@@ -405,7 +531,9 @@ def _block_score(s: _Stats) -> float:
     if s.own < 25:
         return 0.0
     link_share = min(1.0, s.links / s.text) if s.text else 0.0
-    return (1.0 + s.commas + min(s.own / 100.0, 3.0)) * (1.0 - link_share)
+    # Prose has a comma every few words; a list of keywords has one every word.
+    commas = min(s.commas, s.text / 30.0)
+    return (1.0 + commas + min(s.own / 100.0, 3.0)) * (1.0 - link_share)
 
 
 def _score_tree(body: etree._Element, stats: dict[etree._Element, _Stats]) -> None:
@@ -448,7 +576,8 @@ def _score_tree(body: etree._Element, stats: dict[etree._Element, _Stats]) -> No
 def _candidate_value(el: etree._Element, s: _Stats) -> float:
     link_share = min(1.0, s.links / s.text) if s.text else 1.0
     factor = {"article": 1.15, "main": 1.05, "body": 0.7, "html": 0.5, "ul": 0.8, "ol": 0.8,
-              "li": 0.8, "dl": 0.8, "form": 0.9}.get(el.tag, 1.0)  # fmt: skip
+              "li": 0.8, "dl": 0.8, "form": 0.9, "footer": 0.5, "aside": 0.5, "nav": 0.5,
+              "header": 0.7}.get(el.tag, 1.0)  # fmt: skip
     weight = _class_weight(el)
     if weight > 0:
         factor *= 1.25
@@ -540,6 +669,130 @@ def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._
     return chosen
 
 
+def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """A block beside the article that is more of its prose (a lead, a paragraph split off)."""
+    s = stats.get(el)
+    if s is None or el.tag in _HEADINGS or not s.text or s.headings or s.images or s.lists:
+        return False
+    prose = s.text - s.links
+    if prose < 80 or s.links > 0.25 * s.text or _class_weight(el) < 0:
+        return False
+    if _MEDIA_WORDS.search(_attr_words(el)):
+        return False
+    text = _norm("".join(el.itertext()))
+    return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
+
+
+def _list_joins(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """A list or table beside the article that is part of it (ingredients, specifications)."""
+    s = stats.get(el)
+    if s is None or s.text < 40 or s.images or s.links > 0.1 * s.text:
+        return False
+    if not (s.lists >= 2 or el.tag == "table" or el.find(".//table") is not None):
+        return False
+    if _class_weight(el) < 0 or el.find(".//h1") is not None:
+        return False
+    return not _MEDIA_WORDS.search(_attr_words(el))
+
+
+def _repeats(el: etree._Element, body_text: str) -> bool:
+    """True for a pull quote: a sentence already in the article, or a block that is a quotation."""
+    if _norm("".join(el.itertext()))[:1] in _QUOTE_MARKS or el.tag == "blockquote":
+        return True
+    return any(
+        len(piece) >= 40 and piece in body_text for piece in (_norm(part) for part in el.itertext())
+    )
+
+
+def _prose_siblings(
+    container: etree._Element, stats: dict[etree._Element, _Stats], *, named_only: bool = False
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """Prose blocks right before and after the container, up to three wrappers up.
+
+    Only an unbroken run counts: the first block with text that is not
+    article prose (a heading, a link list, a comment form) ends it. A level
+    that ends a run is the last one climbed. ``named_only`` (the markup named
+    the container as the article body) joins only blocks named as its lead.
+    """
+    before: list[etree._Element] = []
+    after: list[etree._Element] = []
+    body_text = _norm("".join(container.itertext()))
+    node = container
+    for _level in range(3):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        broken = False
+        for sibs, found in (
+            (node.itersiblings(preceding=True), before),
+            (node.itersiblings(), after),
+        ):
+            run: list[etree._Element] = []
+            for sib in sibs:
+                if not isinstance(sib.tag, str):
+                    continue
+                if (
+                    (
+                        (_joins_article(sib, stats) and (found is before or sib.tag == "p"))
+                        or _list_joins(sib, stats)
+                    )
+                    and (not named_only or _is_named_lead(sib))
+                    and not _repeats(sib, body_text)
+                ):
+                    run.append(sib)
+                elif stats.get(sib) is not None and stats[sib].text >= 25:
+                    if found is before:
+                        run.extend(_trailing_prose(sib, stats, body_text, named_only))
+                    broken = True
+                    break
+            if found is before:
+                before[:0] = list(reversed(run))
+            else:
+                after.extend(run)
+        if broken:
+            break
+        node = parent
+    return before, after
+
+
+def _is_named_lead(el: etree._Element) -> bool:
+    return any(
+        _LEAD_WORDS.search(_attr_words(node)) for node in el.iter() if isinstance(node.tag, str)
+    )
+
+
+def _trailing_prose(
+    el: etree._Element,
+    stats: dict[etree._Element, _Stats],
+    body_text: str,
+    named_only: bool,
+    depth: int = 0,
+) -> list[etree._Element]:
+    """The prose blocks that end ``el`` (the lead under an article's headline), last first.
+
+    Short lines without a sentence (a date, a byline) are passed over.
+    """
+    run: list[etree._Element] = []
+    for child in reversed(el):
+        cs = stats.get(child)
+        if cs is None or cs.text == 0:
+            continue
+        if (
+            _joins_article(child, stats)
+            and not _repeats(child, body_text)
+            and (not named_only or _is_named_lead(child))
+        ):
+            run.append(child)
+            continue
+        text = _norm("".join(child.itertext()))
+        if not run and len(text) < 80 and not _SENTENCE_END.search(text) and not cs.headings:
+            continue
+        if not run and depth < 2 and cs.headings:
+            run.extend(_trailing_prose(child, stats, body_text, named_only, depth + 1))
+        break
+    return run
+
+
 def _is_furniture_block(el: etree._Element, s: _Stats, title: str | None) -> bool:
     text = _norm("".join(el.itertext()))
     if not text:
@@ -602,24 +855,89 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
         if el.getparent() is not None and _attached(el, container):
             removed.append(_describe(el))
             _remove(el)
+    _drop_closing_link_list(container, removed)
     _drop_orphan_headings(container, removed)
+    _drop_closing_promos(container, removed)
+
+
+def _drop_closing_link_list(container: etree._Element, removed: list[str]) -> None:
+    """Drop a list of links that ends the content ("More stories"), and its label.
+
+    Every item of the list (three or more) holds a link and links are much
+    of its text; nothing but the list follows it.
+    """
+    leaves = [el for el in container.iter() if isinstance(el.tag, str)
+              and ((el.text and not el.text.isspace()) or (el.tail and not el.tail.isspace()))]  # fmt: skip
+    if not leaves:
+        return
+    last = leaves[-1]
+    if last.tail and not last.tail.isspace():
+        return
+    lists = [a for a in last.iterancestors() if a.tag in ("ul", "ol") and _attached(a, container)]
+    if not lists or lists[-1] is container:
+        return
+    found = lists[-1]
+    items = [li for li in found if li.tag == "li"]
+    if len(items) < 3 or any(li.find(".//a") is None for li in items):
+        return
+    text = len(_norm("".join(found.itertext())))
+    links = sum(len(_norm("".join(a.itertext()))) for a in found.iter("a"))
+    if not text or links < 0.4 * text or (found.tail and not found.tail.isspace()):
+        return
+    label = found.getprevious()
+    removed.append(_describe(found))
+    _remove(found)
+    if label is not None and isinstance(label.tag, str):
+        words = _norm("".join(label.itertext()))
+        if words and len(words) < 60 and not _SENTENCE_END.search(words):
+            removed.append(_describe(label))
+            _remove(label)
+
+
+def _drop_closing_promos(container: etree._Element, removed: list[str]) -> None:
+    """Drop the short lines that end the content by sending the reader elsewhere.
+
+    "Follow us on Twitter", "Write to the author at name@example.com",
+    "Subscribe to our newsletter": only a trailing run of paragraphs under
+    250 characters is looked at; the first line of article prose ends it.
+    """
+    blocks = [el for el in container.iter("p", "div", "li", "h2", "h3", "h4", "h5", "h6")
+              if not any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el)]  # fmt: skip
+    for el in reversed(blocks):
+        text = _norm("".join(el.itertext()))
+        if not text:
+            continue
+        if len(text) >= 250 or not _PROMO_TEXT.search(text):
+            break
+        removed.append(_describe(el))
+        _remove(el)
 
 
 def _drop_orphan_headings(container: etree._Element, removed: list[str]) -> None:
-    """Drop headings that introduce nothing: last in the content, or followed by a heading."""
+    """Drop the headings that end the content: they introduce nothing.
+
+    Text anywhere counts as content (a paragraph whose words sit in a
+    ``<span>``, a tail after an inline element); a "heading" that is a
+    sentence or two of prose stays.
+    """
     blocks = [
         el
         for el in container.iter()
         if isinstance(el.tag, str)
         and (
             el.tag in _HEADINGS
-            or (el.tag in _BLOCK_TAGS and _norm(el.text))
             or el.tag in ("img", "li", "table")
+            or (el.text and not el.text.isspace())
+            or (el.tail and not el.tail.isspace() and el is not container)
         )
     ]
-    for index in range(len(blocks) - 1, -1, -1):
-        el = blocks[index]
+    for el in reversed(blocks):
         if el.tag not in _HEADINGS:
+            if any(a.tag in _HEADINGS for a in el.iterancestors()):
+                continue
+            break
+        text = _norm("".join(el.itertext()))
+        if len(text) >= 80 and _SENTENCE_END.search(text):
             break
         removed.append(_describe(el))
         _remove(el)
@@ -693,8 +1011,31 @@ def _title_heading(container: etree._Element, titles: list[str]) -> etree._Eleme
     return None
 
 
+def _leading_h1(container: etree._Element) -> etree._Element | None:
+    """The page's only ``h1`` when it opens the content: the headline, worded apart from <title>."""
+    headings = list(container.iter("h1"))
+    if len(headings) != 1:
+        return None
+    for el in container.iter():
+        if el is headings[0]:
+            return el
+        if el is not container and el.text and el.text.strip():
+            return None
+    return None
+
+
+def _is_paragraph(el: etree._Element) -> bool:
+    if el.tag != "p":
+        return False
+    text = _norm("".join(el.itertext()))
+    return len(text) >= 100 and bool(_SENTENCE_END.search(text))
+
+
 def _trim_header(container: etree._Element, heading: etree._Element, removed: list[str]) -> None:
-    """Drop the title heading and the short header blocks before it (kicker, date)."""
+    """Drop the title heading and the short header blocks before it (kicker, date).
+
+    A heading that follows a paragraph of prose opens a section: it stays.
+    """
     before: list[etree._Element] = []
     prose = 0
     for el in container.iter():
@@ -712,6 +1053,8 @@ def _trim_header(container: etree._Element, heading: etree._Element, removed: li
     ]
     for el in top:
         prose += len(_norm("".join(el.itertext())))
+    if any(_is_paragraph(el) for el in before):
+        return  # prose comes first: the heading is a section of the article, not its headline
     if prose < 400:
         for el in top:
             if el.getparent() is not None and el.tag not in ("figure", "img", "picture"):
@@ -744,18 +1087,27 @@ def find_main_content(
         return None
     removed: list[str] = []
     description = _describe(container)
+    before, after = _prose_siblings(container, stats, named_only=marked)
     heading = _title_heading(container, titles)
+    if heading is None:
+        heading = _leading_h1(container)
     if heading is not None:
         _trim_header(container, heading, removed)
     _prune(container, title, removed)
     holder = etree.Element("div")
     if container.tag in ("body", "html"):
-        holder.text = container.text
+        holder.text = _xml_text(container.text)
         for child in list(container):
             holder.append(child)
     else:
         container.tail = None
         holder.append(container)
+    for el in before:
+        el.tail = None
+        holder.insert(holder.index(container), el)
+    for el in after:
+        el.tail = None
+        holder.append(el)
     return ContentChoice(element=holder, container=description, marked=marked, removed=removed)
 
 
@@ -779,6 +1131,15 @@ def _is_caption(el: etree._Element) -> bool:
     return bool(words) and bool(_CAPTION_WORDS.search(words))
 
 
+def _is_image_block(el: etree._Element) -> bool:
+    """A wrapper holding an image and no more than a caption's worth of text."""
+    if el.tag not in ("div", "span", "a", "picture", "figure"):
+        return False
+    if next(el.iter("img"), None) is None:
+        return False
+    return len(_norm("".join(el.itertext()))) < 200 and next(el.iter("p"), None) is None
+
+
 def render_text(el: etree._Element, *, captions: bool = True) -> str:
     """Render an element tree as text, one line per block.
 
@@ -793,7 +1154,9 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
         if node.text:
             parts.append(node.text)
         for child in node:
-            if isinstance(child.tag, str) and (captions or not _is_caption(child)):
+            if isinstance(child.tag, str) and (
+                captions or not (_is_caption(child) or _is_image_block(child))
+            ):
                 walk(child)
             if child.tail:
                 parts.append(child.tail)
