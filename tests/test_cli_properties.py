@@ -16,6 +16,7 @@ invalid or taken, so it stops before crawling the sample blog.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import logging
 import shutil
 import signal
@@ -118,6 +119,24 @@ def digest(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
+RUN_LOG = ("crawl_runs", "fetches")  # a failed crawl records itself there
+
+
+def archived_rows(path: Path) -> dict[str, list[tuple[object, ...]]] | None:
+    """Every row of an archive's tables except the run log, or None when it is not an archive."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = [row[0] for row in conn.execute(
+                "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")]
+            return {name: sorted(conn.execute(f'select * from "{name}"').fetchall(), key=repr)
+                    for name in names if name not in RUN_LOG}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
 EMPTY = hashlib.sha256(b"").hexdigest()
 _TEMPLATE: list[Path] = []
 
@@ -209,6 +228,7 @@ def test_every_command_fails_cleanly_or_succeeds(args: list[Any]) -> None:
             assert "--port" in argv and "--no-serve" not in argv  # so demo stops before crawling
         db = Path(argv[argv.index("--db") + 1]) if "--db" in argv else None
         before = {path: digest(path) for path in made.values()}
+        rows_before = archived_rows(db) if db is not None and before.get(db) not in (None, EMPTY) else None
 
         runner = CliRunner()
         with runner.isolated_filesystem(temp_dir=scratch):  # without --db: ./archive/fitness.db in scratch
@@ -224,6 +244,9 @@ def test_every_command_fails_cleanly_or_succeeds(args: list[Any]) -> None:
             for path, was in before.items():  # the archive, and every other file given, as it was
                 if args[0] == "crawl" and path == db and was in (None, EMPTY):
                     continue  # a first crawl that fails may leave a new, empty archive behind
+                if args[0] == "crawl" and path == db and rows_before is not None:
+                    assert archived_rows(path) == rows_before, (argv, "a failed crawl changed what was archived")
+                    continue  # beyond its own failed run in the run log
                 assert digest(path) == was, (argv, path, result.stderr)
         if db is not None and db in made.values() and before[db] is not None and args[0] != "migrate" \
                 and args[0] != "reextract" and result.exit_code == 0 and args[0] != "crawl":
