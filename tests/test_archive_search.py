@@ -322,7 +322,8 @@ async def test_an_archive_built_at_0009_is_migrated_and_searchable(tmp_path: Pat
 
 #: (id, title, body_text) of posts that say "face pull" where readers see it
 FACE_PULL_POSTS = [(16, "Face pulls for healthy shoulders", "Light and often."),
-                   (17, "Upper day", "Finish with face pulls and curls.")]
+                   (17, "Upper day", "Rows, presses and curls, then face pulls; stretch the chest, "
+                                  "the lats and the hips before the walk home.")]
 CARD = "ab" * 32
 
 
@@ -362,7 +363,7 @@ def card_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     _place_card(db)
     _at(monkeypatch, "2024-02-01T00:00:00+00:00")
-    _read(db, CARD, "Face pull 3x15\nPlank 3x60 s")
+    _read(db, CARD, "Face pull 3x15\nFace pull, rope 2x20\nPlank 3x60 s")
     db.close()
     return path
 
