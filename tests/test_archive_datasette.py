@@ -60,7 +60,8 @@ async def test_internal_tables_are_hidden(ds: Datasette):
     assert {"posts", "comments", "images", "post_images", "sites", "authors"} <= visible
     assert not visible & {"pages", "crawl_state", "_sqlite_migrations", "posts_fts",
                           "comments_fts"}
-    assert {v["name"] for v in data["views"]} == {"comment_threads", "routine_images", "routine_exercises"}
+    assert {v["name"] for v in data["views"]} == {"comment_threads", "routine_images",
+                                                  "routine_exercises", "post_search_text"}
 
 
 async def test_posts_are_newest_first_with_site_and_author_facets(

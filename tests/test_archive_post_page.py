@@ -150,6 +150,26 @@ async def test_deleted_comment_is_kept_and_marked(ds: Datasette, archive: Archiv
     assert "removed at source 2024-03-02" in deleted[0].get_text()
 
 
+async def test_pingbacks_anonymous_undated_and_text_only_comments(tmp_path):
+    import sqlite3
+
+    fixture = build_archive(tmp_path)
+    first, second = fixture.thread[0], fixture.thread[1]
+    with sqlite3.connect(fixture.db_path) as conn:
+        conn.execute("update comments set comment_type = 'pingback', author_name = null, "
+                     "published_at = null where id = ?", [first])
+        conn.execute("update comments set body_html = '<script>x</script>', "
+                     "body_text = 'Plain <b>text</b>' where id = ?", [second])
+    soup = await _page(Datasette(**datasette_kwargs(fixture.db_path)), fixture.routine_post_id)
+    pingback = soup.select_one(f"#comment-{first}")
+    assert pingback.select_one(".comment-author").get_text() == "Anonymous"
+    assert [b.get_text() for b in pingback.select(".badge")] == ["pingback"]
+    assert pingback.select_one("time") is None and pingback.select_one("a.comment-time") is None
+    body = soup.select_one(f"#comment-{second} .comment-body")
+    assert str(body.p) == "<p>Plain &lt;b&gt;text&lt;/b&gt;</p>"
+    assert soup.select_one(f"#comment-{second} time").get_text() == "2024-02-11 13:00 UTC"
+
+
 async def test_post_page_links_to_rows_tables_and_csv(ds: Datasette, archive: ArchiveFixture):
     soup = await _page(ds, archive.routine_post_id)
     links = {a.get_text(): a["href"] for a in soup.select(".post-links a")}
@@ -186,8 +206,8 @@ async def test_long_threads_are_capped_with_a_link_to_the_table(
     await ds.invoke_startup()
     from datasette.plugins import pm
 
-    post_page = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "post_page.py")
-    monkeypatch.setattr(post_page, "MAX_COMMENTS", 2)
+    thread = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "comment_thread.py")
+    monkeypatch.setattr(thread, "MAX_COMMENTS", 2)
     soup = await _page(ds, archive.routine_post_id)
     assert len(soup.select("li.comment")) == 2
     assert "Showing the first 2 comments" in soup.get_text()

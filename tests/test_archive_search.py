@@ -24,7 +24,9 @@ import sqlite_utils
 from datasette.app import Datasette
 
 from schemas import migrations
+from scraper import store
 from scraper.publish import datasette_kwargs, serve_command_args
+from tests.ocr_fakes import FakeEngine, FakeEngineV2
 
 MALFORMED = ['"unbalanced', "AND", "*", "-", "(", "OR", "NOT", '""', ")(", "-squat", "title:"]
 
@@ -316,48 +318,137 @@ async def test_an_archive_built_at_0009_is_migrated_and_searchable(tmp_path: Pat
     assert set((await _page_ids(ds, "squat"))[1]) == {100, 102}
 
 
-#: the recipe at the top of schemas/0010_search.sql, followed for routine-image text
-#: (the image_text table of 0011_ocr.sql)
-IMAGE_TEXT_SOURCE = """
-DROP TRIGGER posts_search_ai; DROP TRIGGER posts_search_au; DROP TRIGGER posts_search_ad;
-DROP TRIGGER post_terms_search_ai; DROP TRIGGER post_terms_search_ad;
-DROP TRIGGER terms_search_au; DROP TABLE posts_fts;
-CREATE VIRTUAL TABLE posts_fts USING fts5(title, body_text, terms, image_text,
-                                          tokenize = 'porter unicode61 remove_diacritics 2');
-CREATE VIEW _post_text AS SELECT p.id, p.title, p.body_text,
-  (SELECT group_concat(t.name, ' · ') FROM post_terms pt JOIN terms t ON t.id = pt.term_id
-    WHERE pt.post_id = p.id) AS terms,
-  (SELECT group_concat(x.text, ' ') FROM post_images pi JOIN images i ON i.id = pi.image_id
-     JOIN image_text x ON x.sha256 = i.sha256 WHERE pi.post_id = p.id) AS image_text
-FROM posts p;
-CREATE TRIGGER image_text_search_ai AFTER INSERT ON image_text BEGIN
-  DELETE FROM posts_fts WHERE rowid IN (SELECT pi.post_id FROM post_images pi
-    JOIN images i ON i.id = pi.image_id WHERE i.sha256 = new.sha256);
-  INSERT INTO posts_fts (rowid, title, body_text, terms, image_text)
-  SELECT * FROM _post_text WHERE id IN (SELECT pi.post_id FROM post_images pi
-    JOIN images i ON i.id = pi.image_id WHERE i.sha256 = new.sha256);
-END;
-INSERT INTO posts_fts (rowid, title, body_text, terms, image_text) SELECT * FROM _post_text;
-"""
+# --- routine-image text -------------------------------------------------------------
+
+#: (id, title, body_text) of posts that say "face pull" where readers see it
+FACE_PULL_POSTS = [(16, "Face pulls for healthy shoulders", "Light and often."),
+                   (17, "Upper day", "Rows, presses and curls, then face pulls; stretch the chest, "
+                                  "the lats and the hips before the walk home.")]
+CARD = "ab" * 32
 
 
-async def test_a_new_source_is_searched_with_no_code_change(tmp_path: Path):
+def _at(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    """Make the store stamp readings with ``moment``."""
+    monkeypatch.setattr(store, "now_iso", lambda: moment)
+
+
+def _read(db: sqlite_utils.Database, sha256: str, text: str, engine: Any = FakeEngine) -> int:
+    """Store what the fake engine reads in an image whose bytes are ``text``."""
+    return store.save_image_reading(db, sha256, engine().read(text.encode()), [], 1)
+
+
+def _place_card(db: sqlite_utils.Database, post_id: int = 14, image_id: int = 7) -> None:
+    db["images"].insert({"id": image_id, "url": f"https://lift.example/{image_id}.png",
+                         "sha256": CARD, "mime": "image/png", "path": f"images/{image_id}.png"})
+    db["post_images"].insert({"post_id": post_id, "image_id": image_id, "position": 1})
+
+
+def _fts_posts(db: sqlite_utils.Database, q: str) -> list[int]:
+    sql = "select rowid from posts_fts where posts_fts match ? order by rowid"
+    return [r[0] for r in db.execute(sql, [q])]
+
+
+@pytest.fixture
+def card_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An archive whose post 14 shows a routine card read as a face-pull routine."""
     path = tmp_path / "fitness.db"
     db = sqlite_utils.Database(path)
     migrations.apply(db)
     _fill(db)
-    db.executescript(IMAGE_TEXT_SOURCE)
-    db["images"].insert({"id": 7, "url": "https://lift.example/w.png", "sha256": "ab" * 32})
-    db["post_images"].insert({"post_id": 14, "image_id": 7, "position": 1})
-    db["image_text"].insert({"id": 1, "sha256": "ab" * 32, "engine": "ocr", "engine_version": "1",
-                             "text": "Week 3: Zercher carries 4x40 m", "line_count": 1,
-                             "created_at": "2024-01-20T00:00:00+00:00"})
+    db["posts"].insert_all(
+        {"id": pid, "site_id": 1, "url": f"https://lift.example/p/{pid}/", "title": title,
+         "body_html": f"<p>{body}</p>", "body_text": body,
+         "published_at": f"2024-01-{pid:02d}T06:00:00+00:00"}
+        for pid, title, body in FACE_PULL_POSTS
+    )
+    _place_card(db)
+    _at(monkeypatch, "2024-02-01T00:00:00+00:00")
+    _read(db, CARD, "Face pull 3x15\nFace pull, rope 2x20\nPlank 3x60 s")
+    db.close()
+    return path
+
+
+async def test_a_routine_only_in_a_picture_is_found_after_title_and_body_matches(card_db: Path):
+    ds = Datasette(**datasette_kwargs(card_db))
+    assert await _page_ids(ds, "face pull") == ([16, 17, 14], [])
+    html = (await ds.client.get("/search", params={"q": "face pull"})).text
+    assert "<mark>Face</mark> <mark>pull</mark> 3x15" in html
+    assert await _table_ids(ds, "posts", "face pull") == [14, 16, 17]
+    assert await _table_ids(ds, "posts", "plank -progressions") == []  # one post, one index row
+
+
+def test_reading_again_or_deleting_the_reading_updates_the_index(
+    card_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    db = sqlite_utils.Database(card_db)
+    assert _fts_posts(db, "face") == [14, 16, 17]
+    _at(monkeypatch, "2024-03-01T00:00:00+00:00")
+    newer = _read(db, CARD, "Band pull-apart 3x20", FakeEngineV2)
+    assert _fts_posts(db, "face") == [16, 17]  # only the newest reading of an image counts
+    assert _fts_posts(db, '"band pull apart"') == [14]
+    store.save_image_reading(db, CARD, FakeEngineV2().read(b"Reverse fly 3x12"), [], 1)
+    assert _fts_posts(db, "band") == [] and _fts_posts(db, "fly") == [14]
+    db.execute("delete from image_text where id = ?", [newer])
+    assert _fts_posts(db, "fly") == [] and _fts_posts(db, "face") == [14, 16, 17]
+    db.execute("delete from image_text")
+    assert _fts_posts(db, "face") == [16, 17]
+    assert _fts_posts(db, "plank") == [14]  # the body still counts
+
+
+def test_placing_moving_and_removing_a_read_image_updates_the_index(card_db: Path):
+    db = sqlite_utils.Database(card_db)
+    db["post_images"].insert({"post_id": 10, "image_id": 7, "position": 1})
+    assert _fts_posts(db, "face") == [10, 14, 16, 17]
+    db.execute("update post_images set post_id = 11 where post_id = 10")
+    assert _fts_posts(db, "face") == [11, 14, 16, 17]
+    db.execute("delete from post_images where post_id = 11")
+    assert _fts_posts(db, "face") == [14, 16, 17]
+    db.execute("update images set sha256 = ? where id = 7", ["cd" * 32])
+    assert _fts_posts(db, "face") == [16, 17]
+    db.execute("update images set sha256 = ? where id = 7", [CARD])
+    assert _fts_posts(db, "face") == [14, 16, 17]
+    db["posts"].update(14, {"title": "Core and shoulders day"})
+    assert _fts_posts(db, "face") == [14, 16, 17] and _fts_posts(db, "shoulders") == [14, 16]
+
+
+async def test_an_archive_at_0011_with_readings_is_migrated_and_searchable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = tmp_path / "fitness.db"
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before="0012_search_image_text")
+    _fill(old)
+    _place_card(old)
+    _at(monkeypatch, "2024-02-01T00:00:00+00:00")
+    _read(old, CARD, "Face pull 3x15")
+    _at(monkeypatch, "2024-03-01T00:00:00+00:00")
+    _read(old, CARD, "Zercher carry 4x40 m", FakeEngineV2)
+    assert _fts_posts(old, "zercher") == []
+    old.close()
+
+    db = sqlite_utils.Database(path)
+    migrations.apply(db)
+    assert "0012_search_image_text" in {r["name"] for r in db["_sqlite_migrations"].rows}
+    assert _fts_posts(db, "zercher") == [14] and _fts_posts(db, "face") == []
     db.close()
     ds = Datasette(**datasette_kwargs(path))
     assert await _page_ids(ds, "zercher") == ([14], [])
-    html = (await ds.client.get("/search", params={"q": "zercher"})).text
-    assert "Week 3: <mark>Zercher</mark> carries 4x40 m" in html
-    assert await _table_ids(ds, "posts", "zercher") == [14]
+    assert await _page_ids(ds, "squats") == ([10, 12, 11], [100, 102])
+
+
+def test_an_archive_that_got_0011_before_0010_gets_image_text_search_last(tmp_path: Path):
+    db = sqlite_utils.Database(tmp_path / "fitness.db")
+    migrations.apply(db, stop_before="0010_search")
+    db.executescript((Path(__file__).resolve().parent.parent / "schemas" / "0011_ocr.sql").read_text())
+    db["_sqlite_migrations"].insert({"migration_set": migrations.name,
+                                     "name": "0011_ocr", "applied_at": "2024-01-01 00:00:00"})
+    _fill(db)
+    _place_card(db)
+    _read(db, CARD, "Face pull 3x15")
+    migrations.apply(db)
+    names = [r["name"] for r in db["_sqlite_migrations"].rows_where(order_by="id")]
+    assert names.index("0010_search") < names.index("0012_search_image_text")
+    assert _fts_posts(db, "face") == [14] and _fts_posts(db, "squats") == [10, 11, 12]
 
 
 # --- a real datasette process -------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Reader view of one post at ``/post/<id>``: body, routine images, comment thread.
+"""Reader view of one post at ``/post/<id>``: body and routine images (the comment thread
+comes from ``comment_thread.py``, neighbours from ``post_nav.py``).
 
 The body is re-sanitized with nh3 even though the crawler stored it sanitized; images
 come from the local image store (never the source site), each placed under the heading
-it was found under; comments are ordered by ``path`` and indented by ``depth``.
+it was found under.
 Imports only datasette, nh3, markupsafe and the standard library.
 """
 
@@ -19,7 +20,6 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-MAX_COMMENTS = 5000
 _SCHEMES = {"http", "https", "mailto"}
 _BODY_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area", "figcaption"}
 _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag != "img"}
@@ -28,8 +28,6 @@ _ATTRIBUTES["a"] = {"href", "title"}
 _ATTRIBUTES["ol"] = {"start", "reversed", "type"}
 _ATTRIBUTES["li"] = {"value"}
 _ATTRIBUTES["th"] = _ATTRIBUTES.get("th", set()) | {"scope"}
-_COMMENT_TAGS = {"a", "p", "br", "b", "strong", "i", "em", "blockquote", "q", "code", "pre",
-                 "ul", "ol", "li", "del", "s", "sub", "sup", "span"}
 _OL_TYPE = re.compile(r'<ol((?: [a-z]+="[^"]*")*) type="([aAiI1])"')
 _LIST_STYLES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman",
                 "I": "upper-roman", "1": "decimal"}
@@ -136,11 +134,6 @@ select pi.position, pi.role, pi.is_featured, pi.alt, pi.caption, pi.heading, i.i
 from post_images pi join images i on i.id = pi.image_id
 where pi.post_id = :id order by pi.position
 """
-COMMENTS_SQL = """
-select id, parent_id, depth, path, comment_type, author_name, author_url, is_post_author,
-       published_at, body_html, body_text, permalink, deleted_at
-from comments where post_id = :id order by path limit :limit
-"""
 
 
 async def post_page(datasette: Any, request: Any) -> Response:
@@ -163,15 +156,6 @@ async def post_page(datasette: Any, request: Any) -> Response:
         image["src"] = _image_src(datasette, image["path"])
         image["source_url"] = _http_url(image["url"])
         images.append(image)
-    rows = await db.execute(COMMENTS_SQL, {"id": post_id, "limit": MAX_COMMENTS + 1})
-    comments = []
-    clean = _cleaner(base_url=post["url"], tags=_COMMENT_TAGS)
-    for row in rows.rows[:MAX_COMMENTS]:
-        comment = dict(row)
-        comment["body"] = Markup(clean(comment["body_html"]))
-        comment["author_link"] = _http_url(comment["author_url"])
-        comment["source_link"] = _http_url(comment["permalink"])
-        comments.append(comment)
     featured = [i for i in images if i["role"] == "featured"]
     body = _cleaner(base_url=post["url"], tags=_BODY_TAGS)(post["body_html"])
     sections, elsewhere = _sections(body, [i for i in images if i["role"] != "featured"])
@@ -184,10 +168,6 @@ async def post_page(datasette: Any, request: Any) -> Response:
         "sections": sections,
         "other_images": elsewhere,
         "image_count": len(images),
-        "comments": comments,
-        "deleted_count": sum(1 for c in comments if c["deleted_at"]),
-        "comments_truncated": len(rows.rows) > MAX_COMMENTS,
-        "max_comments": MAX_COMMENTS,
     }
     return Response.html(
         await datasette.render_template("archive_post.html", context, request=request)

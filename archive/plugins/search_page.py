@@ -3,8 +3,9 @@
 The query language is the one of ``search_language.py`` (its SQL functions
 ``search_match`` and ``search_notes``). Every source of :data:`SOURCES` (the FTS5
 tables of ``schemas/0010_search.sql``) is searched: posts whose title matches come
-first, then posts matched by their categories, tags or body, then comments, each with a
-highlighted snippet. To keep common words fast, each source ranks at most
+first, then posts matched by their categories or tags, then by their body, then by the
+text read from their images (``schemas/0012_search_image_text.sql``), then comments, each
+with a highlighted snippet. To keep common words fast, each source ranks at most
 :data:`RANKED` matches (in index order) and counts at most :data:`COUNTED`.
 Imports only datasette, markupsafe and the standard library.
 """
@@ -52,7 +53,8 @@ SOURCES = (
 select id from (
   select rowid as id, rank as score,
          case when {_matched("posts_fts", 0)} then 0
-              when {_matched("posts_fts", 2)} then 1 else 2 end as tier
+              when {_matched("posts_fts", 2)} then 1
+              when {_matched("posts_fts", 1)} then 2 else 3 end as tier
   from posts_fts where posts_fts match :q order by rowid desc limit :ranked
 ) order by tier, score limit :limit""",
         row_sql=f"""
