@@ -6,26 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import httpx
 import pytest
+from serving import free_port, serving
 
 from scraper import store
 from scraper.sample_site import SAMPLE_ROOT
 
 MANIFEST = json.loads((SAMPLE_ROOT / "manifest.json").read_text(encoding="utf-8"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -41,25 +34,9 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def datasette(demo_archive: Path) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "scraper", "serve", "--db", str(demo_archive),
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"datasette did not start: {output[-2000:]}")
-            time.sleep(0.2)
+    with serving([sys.executable, "-m", "scraper", "serve", "--db", str(demo_archive), "--port", str(port)],
+                 port) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def rows(base: str, path: str) -> list[dict[str, Any]]:

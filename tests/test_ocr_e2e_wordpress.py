@@ -11,10 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from bs4 import BeautifulSoup
+from serving import free_port, serving
 from sqlite_utils import Database
 
 pytestmark = [pytest.mark.wp, pytest.mark.ocr]
@@ -41,12 +40,6 @@ def run_cli(*args: str, offline: bool = False) -> subprocess.CompletedProcess[st
     prefix = ["unshare", "-rn"] if offline else []  # a network namespace with no interface but lo (down)
     return subprocess.run([*prefix, sys.executable, "-m", "scraper", *args], capture_output=True, text=True,
                           timeout=600, check=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -90,22 +83,8 @@ def test_datasette_shows_the_rows_and_streams_them_as_csv(archive: tuple[Path, d
     db_path, context = archive
     assert run_cli("ocr", "--db", str(db_path), offline=True).returncode == 0  # no-op when already read
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "scraper", "serve", "--db", str(db_path), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"datasette did not start: {output[-2000:]}")
-            time.sleep(0.2)
-
+    with serving([sys.executable, "-m", "scraper", "serve", "--db", str(db_path), "--port", str(port)],
+                 port) as base:
         db = Database(db_path)
         post_id = db.execute("select id from posts where url = ?", [context["posts"]["legs"]["url"]]).fetchone()[0]
         db.close()
@@ -124,6 +103,3 @@ def test_datasette_shows_the_rows_and_streams_them_as_csv(archive: tuple[Path, d
         assert len(rows) == sum(len(rows) for _, rows in CARDS.values())
         assert {(r["heading"], r["exercise"], r["reps"]) for r in rows} == {
             (heading, exercise, reps) for heading, card in CARDS.values() for exercise, _, reps, _ in card}
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

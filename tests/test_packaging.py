@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -23,15 +22,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from serving import free_port, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PORT = 8089  # the port the sample blog was captured on
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _clean_env() -> dict[str, str]:
@@ -141,29 +135,10 @@ def demo_db(installed: Installed) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def served(installed: Installed, demo_db: Path) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(installed.bin / "fitarchive"), "serve", "--db", str(demo_db), "--port", str(port)],
-        cwd=installed.workdir, env=installed.env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"fitarchive serve did not start: {output[-3000:]}")
-            time.sleep(0.2)
+    port = free_port()
+    with serving([str(installed.bin / "fitarchive"), "serve", "--db", str(demo_db), "--port", str(port)],
+                 port, cwd=installed.workdir, env=installed.env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_demo_from_the_wheel_archives_the_sample_blog_on_a_free_port(demo_db: Path) -> None:
@@ -242,30 +217,11 @@ def test_editable_install_serves_the_checkout_configuration(
 def test_demo_from_the_wheel_crawls_and_serves(installed: Installed, demo_db: Path) -> None:
     """`fitarchive demo` as the README runs it: crawl, then Datasette until stopped.
     (``demo_db`` holds the sample blog's port taken while this runs as well.)"""
-    port = _free_port()
+    port = free_port()
     db = installed.workdir / "served-demo" / "fitness.db"
-    process = subprocess.Popen(
-        [str(installed.bin / "fitarchive"), "demo", "--db", str(db), "--port", str(port)],
-        cwd=installed.workdir, env=installed.env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"fitarchive demo did not serve: {output[-3000:]}")
-            time.sleep(0.5)
+    with serving([str(installed.bin / "fitarchive"), "demo", "--db", str(db), "--port", str(port)],
+                 port, cwd=installed.workdir, env=installed.env, wait_s=240) as base:
         posts = httpx.get(base + "/fitness/posts.json", params={"_shape": "array"},
                           timeout=10).json()
         assert len(posts) > 0
         assert "Fitness blog archive" in httpx.get(base + "/", timeout=10).text
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
