@@ -83,3 +83,36 @@ def test_preferred_container_wins() -> None:
 
 def test_page_without_prose_gives_nothing() -> None:
     assert text("<html><body></body></html>") == ""
+
+
+def test_lead_above_a_picture_and_its_caption_joins_the_body() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday."
+    )
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        f"<h1>Gym reopens</h1><div class='excerpt'>{lead}</div>"
+        "<div class='date'>11.01.2022, 09:50 Uhr</div>"
+        "<img src='/rack.jpg'><div class='wp-caption'>The new rack room, seen from the "
+        "entrance on the first floor.</div>"
+        f"<div class='entry-content'>{body(8)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert out.startswith(lead)
+    assert out.count("Paragraph") == 8
+    assert "rack room, seen" not in out and "09:50" not in out
+
+
+def test_header_block_with_date_and_author_does_not_join_after_a_picture() -> None:
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        "<h1>Gym reopens</h1><div class='entry-byline'><div class='lead-text'><p>A summary "
+        "of the story, written by the desk, that the article repeats in other words.</p></div>"
+        "<time datetime='2022-01-11'>January 11, 2022</time> <a rel='author' href='/sam'>Sam</a>"
+        "</div><figure><img src='/rack.jpg'><figcaption>The rack room.</figcaption></figure>"
+        f"<div class='entry-content'>{body(3)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 3
+    assert "A summary" not in out and "January 11" not in out

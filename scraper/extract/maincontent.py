@@ -677,10 +677,18 @@ def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> b
     prose = s.text - s.links
     if prose < 80 or s.links > 0.25 * s.text or _class_weight(el) < 0:
         return False
-    if _MEDIA_WORDS.search(_attr_words(el)):
+    if _MEDIA_WORDS.search(_attr_words(el)) or _holds_byline(el):
         return False
     text = _norm("".join(el.itertext()))
     return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
+
+
+def _holds_byline(el: etree._Element) -> bool:
+    """True for a block carrying the post's date stamp or author link (the page header)."""
+    for node in el.iter("time", "a", "span", "div"):
+        if node.tag == "time" or node.get("rel") == "author" or node.get("itemprop") == "author":
+            return True
+    return False
 
 
 def _list_joins(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
@@ -728,6 +736,7 @@ def _prose_siblings(
             (node.itersiblings(), after),
         ):
             run: list[etree._Element] = []
+            passed = False
             for sib in sibs:
                 if not isinstance(sib.tag, str):
                     continue
@@ -740,8 +749,10 @@ def _prose_siblings(
                     and not _repeats(sib, body_text)
                 ):
                     run.append(sib)
+                elif found is before and _passed_over(sib, stats):
+                    passed = True
                 elif stats.get(sib) is not None and stats[sib].text >= 25:
-                    if found is before:
+                    if found is before and not passed:
                         run.extend(_trailing_prose(sib, stats, body_text, named_only))
                     broken = True
                     break
@@ -753,6 +764,19 @@ def _prose_siblings(
             break
         node = parent
     return before, after
+
+
+def _passed_over(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """A block between an article's lead and its body: a picture and its caption, a date line."""
+    s = stats.get(el)
+    if s is None or s.paragraphs > 1 or s.headings or s.lists:
+        return False
+    if el.tag in ("figure", "picture", "img") or _is_caption(el):
+        return True
+    if s.images and s.text < 300:
+        return True
+    text = _norm("".join(el.itertext()))
+    return len(text) < 120 and bool(_BYLINE.match(text) or _is_date_line(text))
 
 
 def _is_named_lead(el: etree._Element) -> bool:
