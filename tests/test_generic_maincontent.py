@@ -116,3 +116,15 @@ def test_header_block_with_date_and_author_does_not_join_after_a_picture() -> No
     out = text(html)
     assert out.count("Paragraph") == 3
     assert "A summary" not in out and "January 11" not in out
+
+
+def test_heading_with_an_anchor_id_made_of_its_words_is_kept() -> None:
+    html = (
+        "<html><head><title>Rack pulls | Example</title></head><body><article>"
+        f"<div class='entry-content'>{body(3)}"
+        "<h3 id='partner-drills-for-the-top-half-of-the-pull'>Partner drills for the top half "
+        f"of the pull</h3>{body(3)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert "Partner drills for the top half of the pull" in out
+    assert out.count("Paragraph") == 6

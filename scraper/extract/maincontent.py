@@ -275,8 +275,15 @@ def _norm(text: str | None) -> str:
     return _WS.sub(" ", text).strip() if text else ""
 
 
+_SLUG = re.compile(r"^[^\W_]+(?:[-_]+[^\W_]*){3,}$")
+
+
 def _attr_words(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    """Class and id of ``el``; a heading's id made of its own words (an anchor) is left out."""
+    ident = el.get("id") or ""
+    if ident and el.tag in _HEADINGS and _SLUG.match(ident):
+        ident = ""
+    return f"{el.get('class') or ''} {ident}".strip()
 
 
 @lru_cache(maxsize=8192)
