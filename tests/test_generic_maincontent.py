@@ -128,3 +128,20 @@ def test_heading_with_an_anchor_id_made_of_its_words_is_kept() -> None:
     out = text(html)
     assert "Partner drills for the top half of the pull" in out
     assert out.count("Paragraph") == 6
+
+
+def test_article_only_in_noscript_is_read_and_a_small_noscript_is_not() -> None:
+    html = (
+        "<html><head><title>Deadlift day | Example</title></head><body>"
+        "<div class='header'><h1>Example blog</h1></div><div id='app'></div>"
+        f"<noscript><div class='post'>{body(4)}</div></noscript></body></html>"
+    )
+    assert text(html).count("Paragraph") == 4
+    html = (
+        "<html><head><title>Deadlift day | Example</title></head><body>"
+        f"<div class='post'>{body(4)}<noscript><p>Please turn on JavaScript to see the "
+        "comments, the share buttons and the rest of this page.</p></noscript></div>"
+        "</body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 4 and "JavaScript" not in out

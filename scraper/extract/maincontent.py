@@ -458,16 +458,20 @@ def _teaser_lists(
 def _strip(body: etree._Element) -> None:
     """Remove elements that never hold article text; keep prose-heavy chrome."""
     doomed: list[etree._Element] = []
+    fallbacks: list[etree._Element] = []
     for el in body.iter():
         tag = el.tag
         if not isinstance(tag, str):
             doomed.append(el)
             continue
-        if tag in _DROP_TAGS or _hidden(el):
+        if tag == "noscript" and not _hidden(el):
+            fallbacks.append(el)
+        elif tag in _DROP_TAGS or _hidden(el):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
             _remove(el)
+    _keep_noscript_body(body, fallbacks)
     stats = _measure(body)
     total = max(1, _prose(stats, body))
     teasers = _teaser_lists(body, stats)
@@ -511,6 +515,25 @@ def _strip(body: etree._Element) -> None:
             continue
         removed.add(el)
         _remove(el)
+
+
+def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
+    """Keep the ``<noscript>`` that holds the page's text (a script renders it), drop the rest.
+
+    A page that draws its article with a script often puts the article in a
+    ``<noscript>`` for readers without one; it is kept when it holds more
+    text than the whole page around it.
+    """
+    fallbacks = [el for el in fallbacks if el.getparent() is not None]
+    if not fallbacks:
+        return
+    sizes = [_length(" ".join(el.itertext())) for el in fallbacks]
+    rest = _length(" ".join(body.itertext())) - sum(sizes)
+    for el, size in zip(fallbacks, sizes, strict=True):
+        if size >= 500 and size > rest:
+            el.tag = "div"
+        else:
+            _remove(el)
 
 
 def _reads_as_prose(s: _Stats) -> bool:
