@@ -145,3 +145,19 @@ def test_article_only_in_noscript_is_read_and_a_small_noscript_is_not() -> None:
     )
     out = text(html)
     assert out.count("Paragraph") == 4 and "JavaScript" not in out
+
+
+def test_ingredient_list_beside_the_method_joins_it() -> None:
+    items = "".join(f"<li>{n} g of ingredient number {n}</li>" for n in range(1, 7))
+    html = (
+        "<html><head><title>Oat bars | Example</title></head><body><article>"
+        f"<h1>Oat bars</h1><section class='ingredients'><ul>{items}</ul></section>"
+        "<div class='time'>Prep time 20 minutes, baking 30 minutes</div>"
+        f"<div class='method'>{body(6)}</div></article>"
+        "<div class='more'><a href='/a'>Other recipes you could bake this weekend</a></div>"
+        "</body></html>"
+    )
+    out = text(html)
+    assert "6 g of ingredient number 6" in out
+    assert out.count("Paragraph") == 6
+    assert "Other recipes" not in out

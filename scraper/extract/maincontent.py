@@ -151,7 +151,7 @@ _FURNITURE_ABROAD = (
     r"mehr zum thema.{0,60}|war der artikel nützlich\??|was this (?:article|post) helpful\??"
 )
 _FURNITURE_TEXT = re.compile(
-    r"^(?:advertisement|advertising|sponsored|share|share this|share this article|"
+    r"^(?:advertisement|advertising|sponsored|share|share this|share this (?:article|story|post|page)|"
     r"share on \w+|tweet|email|print|comments?|\d+ comments?|read more|continue reading|"
     r"related|related articles|related posts|you may also like|recommended|more from .*|"
     r"follow us.*|sign up.*|subscribe.*|click here.*|see also|loading.*|image|photo|"
@@ -669,6 +669,9 @@ def _preferred(
 def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._Element:
     """Climb to ancestors that add prose of the same article (chunks split by ads).
 
+    An ancestor that adds a short list or table and little else (ingredients
+    beside a recipe's method) is climbed too.
+
     Wrappers that add no text are climbed through for free; at most three
     ancestors that add text are taken.
     """
@@ -692,11 +695,38 @@ def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._
                 continue
             if ss.text and ss.links / ss.text < 0.25:
                 sibling_prose += ss.text - ss.links
-        if sibling_prose <= 0.3 * (ns.text - ns.links):
+        if sibling_prose <= 0.3 * (ns.text - ns.links) and not _adds_list_or_table(
+            parent, node, stats
+        ):
             break
         node = chosen = parent
         steps += 1
     return chosen
+
+
+# A parent that adds a list or table to the chosen block: at most this share of
+# the block's prose added, and at most this share of the addition link text.
+_CLEAN_SHARE = 0.35
+_CLEAN_LINKS = 0.1
+
+
+def _adds_list_or_table(
+    parent: etree._Element, node: etree._Element, stats: dict[etree._Element, _Stats]
+) -> bool:
+    """The parent is ``node`` plus a short list or table of its own (a recipe's ingredients).
+
+    What the parent adds is short beside ``node``, holds nearly no links and
+    no block named as the article's lead (a standfirst is left where it is).
+    """
+    ps, ns = stats[parent], stats[node]
+    added, added_links = ps.text - ns.text, ps.links - ns.links
+    if added > _CLEAN_SHARE * (ns.text - ns.links) or added_links > _CLEAN_LINKS * added:
+        return False
+    if ps.lists - ns.lists < 2 and (
+        parent.find(".//table") is None or node.find(".//table") is not None
+    ):
+        return False
+    return not any(_is_named_lead(sib) for sib in parent if sib is not node)
 
 
 def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
