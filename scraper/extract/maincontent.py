@@ -412,16 +412,8 @@ def _measure(root: etree._Element) -> dict[etree._Element, _Stats]:
 
 
 def _postorder(root: etree._Element) -> Iterable[etree._Element]:
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
-    while stack:
-        el, done = stack.pop()
-        if done:
-            yield el
-            continue
-        stack.append((el, True))
-        for child in reversed(el):
-            if isinstance(child.tag, str):
-                stack.append((child, False))
+    """The elements under ``root`` (itself included), every child before its parent."""
+    return reversed(list(root.iter(etree.Element)))
 
 
 def _card_like(el: etree._Element) -> bool:
