@@ -10,14 +10,16 @@ How it decides, in three steps:
 1. *Strip*: elements that never hold article text (scripts, forms, hidden
    elements, navigation landmarks, and containers whose class or id names
    them as page furniture) are removed, unless removing one would take most
-   of the page's prose with it.
+   of the page's prose with it. A ``<noscript>`` that holds more text than
+   the page around it (a page its script draws) is read instead.
 2. *Choose a container*: every text block (an element holding running text)
    scores by its length, its commas and how little of it is link text; the
    score flows up to its ancestors with a falling share (the Readability
    idea). Containers that the markup names as the article body
    (``itemprop=articleBody``, ``e-content``, ``entry-content`` and the like)
-   get a bonus. The best container wins; siblings that carry prose of the
-   same kind join it.
+   get a bonus. The best container wins; it climbs to a parent that adds
+   prose of the same kind or a short list or table (ingredients beside a
+   method), and sibling blocks that carry prose of the same kind join it.
 3. *Prune*: inside the container, blocks that read as furniture (mostly
    links, a few words with no sentence punctuation among furniture, "share
    this", bylines, the repeated headline) are dropped.
