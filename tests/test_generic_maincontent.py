@@ -83,3 +83,81 @@ def test_preferred_container_wins() -> None:
 
 def test_page_without_prose_gives_nothing() -> None:
     assert text("<html><body></body></html>") == ""
+
+
+def test_lead_above_a_picture_and_its_caption_joins_the_body() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday."
+    )
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        f"<h1>Gym reopens</h1><div class='excerpt'>{lead}</div>"
+        "<div class='date'>11.01.2022, 09:50 Uhr</div>"
+        "<img src='/rack.jpg'><div class='wp-caption'>The new rack room, seen from the "
+        "entrance on the first floor.</div>"
+        f"<div class='entry-content'>{body(8)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert out.startswith(lead)
+    assert out.count("Paragraph") == 8
+    assert "rack room, seen" not in out and "09:50" not in out
+
+
+def test_header_block_with_date_and_author_does_not_join_after_a_picture() -> None:
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        "<h1>Gym reopens</h1><div class='entry-byline'><div class='lead-text'><p>A summary "
+        "of the story, written by the desk, that the article repeats in other words.</p></div>"
+        "<time datetime='2022-01-11'>January 11, 2022</time> <a rel='author' href='/sam'>Sam</a>"
+        "</div><figure><img src='/rack.jpg'><figcaption>The rack room.</figcaption></figure>"
+        f"<div class='entry-content'>{body(3)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 3
+    assert "A summary" not in out and "January 11" not in out
+
+
+def test_heading_with_an_anchor_id_made_of_its_words_is_kept() -> None:
+    html = (
+        "<html><head><title>Rack pulls | Example</title></head><body><article>"
+        f"<div class='entry-content'>{body(3)}"
+        "<h3 id='partner-drills-for-the-top-half-of-the-pull'>Partner drills for the top half "
+        f"of the pull</h3>{body(3)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert "Partner drills for the top half of the pull" in out
+    assert out.count("Paragraph") == 6
+
+
+def test_article_only_in_noscript_is_read_and_a_small_noscript_is_not() -> None:
+    html = (
+        "<html><head><title>Deadlift day | Example</title></head><body>"
+        "<div class='header'><h1>Example blog</h1></div><div id='app'></div>"
+        f"<noscript><div class='post'>{body(4)}</div></noscript></body></html>"
+    )
+    assert text(html).count("Paragraph") == 4
+    html = (
+        "<html><head><title>Deadlift day | Example</title></head><body>"
+        f"<div class='post'>{body(4)}<noscript><p>Please turn on JavaScript to see the "
+        "comments, the share buttons and the rest of this page.</p></noscript></div>"
+        "</body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 4 and "JavaScript" not in out
+
+
+def test_ingredient_list_beside_the_method_joins_it() -> None:
+    items = "".join(f"<li>{n} g of ingredient number {n}</li>" for n in range(1, 7))
+    html = (
+        "<html><head><title>Oat bars | Example</title></head><body><article>"
+        f"<h1>Oat bars</h1><section class='ingredients'><ul>{items}</ul></section>"
+        "<div class='time'>Prep time 20 minutes, baking 30 minutes</div>"
+        f"<div class='method'>{body(6)}</div></article>"
+        "<div class='more'><a href='/a'>Other recipes you could bake this weekend</a></div>"
+        "</body></html>"
+    )
+    out = text(html)
+    assert "6 g of ingredient number 6" in out
+    assert out.count("Paragraph") == 6
+    assert "Other recipes" not in out

@@ -10,14 +10,16 @@ How it decides, in three steps:
 1. *Strip*: elements that never hold article text (scripts, forms, hidden
    elements, navigation landmarks, and containers whose class or id names
    them as page furniture) are removed, unless removing one would take most
-   of the page's prose with it.
+   of the page's prose with it. A ``<noscript>`` that holds more text than
+   the page around it (a page its script draws) is read instead.
 2. *Choose a container*: every text block (an element holding running text)
    scores by its length, its commas and how little of it is link text; the
    score flows up to its ancestors with a falling share (the Readability
    idea). Containers that the markup names as the article body
    (``itemprop=articleBody``, ``e-content``, ``entry-content`` and the like)
-   get a bonus. The best container wins; siblings that carry prose of the
-   same kind join it.
+   get a bonus. The best container wins; it climbs to a parent that adds
+   prose of the same kind or a short list or table (ingredients beside a
+   method), and sibling blocks that carry prose of the same kind join it.
 3. *Prune*: inside the container, blocks that read as furniture (mostly
    links, a few words with no sentence punctuation among furniture, "share
    this", bylines, the repeated headline) are dropped.
@@ -151,7 +153,7 @@ _FURNITURE_ABROAD = (
     r"mehr zum thema.{0,60}|war der artikel nützlich\??|was this (?:article|post) helpful\??"
 )
 _FURNITURE_TEXT = re.compile(
-    r"^(?:advertisement|advertising|sponsored|share|share this|share this article|"
+    r"^(?:advertisement|advertising|sponsored|share|share this|share this (?:article|story|post|page)|"
     r"share on \w+|tweet|email|print|comments?|\d+ comments?|read more|continue reading|"
     r"related|related articles|related posts|you may also like|recommended|more from .*|"
     r"follow us.*|sign up.*|subscribe.*|click here.*|see also|loading.*|image|photo|"
@@ -275,8 +277,15 @@ def _norm(text: str | None) -> str:
     return _WS.sub(" ", text).strip() if text else ""
 
 
+_SLUG = re.compile(r"^[^\W_]+(?:[-_]+[^\W_]*){3,}$")
+
+
 def _attr_words(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    """Class and id of ``el``; a heading's id made of its own words (an anchor) is left out."""
+    ident = el.get("id") or ""
+    if ident and el.tag in _HEADINGS and _SLUG.match(ident):
+        ident = ""
+    return f"{el.get('class') or ''} {ident}".strip()
 
 
 @lru_cache(maxsize=8192)
@@ -405,16 +414,8 @@ def _measure(root: etree._Element) -> dict[etree._Element, _Stats]:
 
 
 def _postorder(root: etree._Element) -> Iterable[etree._Element]:
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
-    while stack:
-        el, done = stack.pop()
-        if done:
-            yield el
-            continue
-        stack.append((el, True))
-        for child in reversed(el):
-            if isinstance(child.tag, str):
-                stack.append((child, False))
+    """The elements under ``root`` (itself included), every child before its parent."""
+    return reversed(list(root.iter(etree.Element)))
 
 
 def _card_like(el: etree._Element) -> bool:
@@ -451,16 +452,20 @@ def _teaser_lists(
 def _strip(body: etree._Element) -> None:
     """Remove elements that never hold article text; keep prose-heavy chrome."""
     doomed: list[etree._Element] = []
+    fallbacks: list[etree._Element] = []
     for el in body.iter():
         tag = el.tag
         if not isinstance(tag, str):
             doomed.append(el)
             continue
-        if tag in _DROP_TAGS or _hidden(el):
+        if tag == "noscript" and not _hidden(el):
+            fallbacks.append(el)
+        elif tag in _DROP_TAGS or _hidden(el):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
             _remove(el)
+    _keep_noscript_body(body, fallbacks)
     stats = _measure(body)
     total = max(1, _prose(stats, body))
     teasers = _teaser_lists(body, stats)
@@ -504,6 +509,25 @@ def _strip(body: etree._Element) -> None:
             continue
         removed.add(el)
         _remove(el)
+
+
+def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
+    """Keep the ``<noscript>`` that holds the page's text (a script renders it), drop the rest.
+
+    A page that draws its article with a script often puts the article in a
+    ``<noscript>`` for readers without one; it is kept when it holds more
+    text than the whole page around it.
+    """
+    fallbacks = [el for el in fallbacks if el.getparent() is not None]
+    if not fallbacks:
+        return
+    sizes = [_length(" ".join(el.itertext())) for el in fallbacks]
+    rest = _length(" ".join(body.itertext())) - sum(sizes)
+    for el, size in zip(fallbacks, sizes, strict=True):
+        if size >= 500 and size > rest:
+            el.tag = "div"
+        else:
+            _remove(el)
 
 
 def _reads_as_prose(s: _Stats) -> bool:
@@ -639,6 +663,9 @@ def _preferred(
 def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._Element:
     """Climb to ancestors that add prose of the same article (chunks split by ads).
 
+    An ancestor that adds a short list or table and little else (ingredients
+    beside a recipe's method) is climbed too.
+
     Wrappers that add no text are climbed through for free; at most three
     ancestors that add text are taken.
     """
@@ -662,11 +689,38 @@ def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._
                 continue
             if ss.text and ss.links / ss.text < 0.25:
                 sibling_prose += ss.text - ss.links
-        if sibling_prose <= 0.3 * (ns.text - ns.links):
+        if sibling_prose <= 0.3 * (ns.text - ns.links) and not _adds_list_or_table(
+            parent, node, stats
+        ):
             break
         node = chosen = parent
         steps += 1
     return chosen
+
+
+# A parent that adds a list or table to the chosen block: at most this share of
+# the block's prose added, and at most this share of the addition link text.
+_CLEAN_SHARE = 0.35
+_CLEAN_LINKS = 0.1
+
+
+def _adds_list_or_table(
+    parent: etree._Element, node: etree._Element, stats: dict[etree._Element, _Stats]
+) -> bool:
+    """The parent is ``node`` plus a short list or table of its own (a recipe's ingredients).
+
+    What the parent adds is short beside ``node``, holds nearly no links and
+    no block named as the article's lead (a standfirst is left where it is).
+    """
+    ps, ns = stats[parent], stats[node]
+    added, added_links = ps.text - ns.text, ps.links - ns.links
+    if added > _CLEAN_SHARE * (ns.text - ns.links) or added_links > _CLEAN_LINKS * added:
+        return False
+    if ps.lists - ns.lists < 2 and (
+        parent.find(".//table") is None or node.find(".//table") is not None
+    ):
+        return False
+    return not any(_is_named_lead(sib) for sib in parent if sib is not node)
 
 
 def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
@@ -677,10 +731,18 @@ def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> b
     prose = s.text - s.links
     if prose < 80 or s.links > 0.25 * s.text or _class_weight(el) < 0:
         return False
-    if _MEDIA_WORDS.search(_attr_words(el)):
+    if _MEDIA_WORDS.search(_attr_words(el)) or _holds_byline(el):
         return False
     text = _norm("".join(el.itertext()))
     return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
+
+
+def _holds_byline(el: etree._Element) -> bool:
+    """True for a block carrying the post's date stamp or author link (the page header)."""
+    for node in el.iter("time", "a", "span", "div"):
+        if node.tag == "time" or node.get("rel") == "author" or node.get("itemprop") == "author":
+            return True
+    return False
 
 
 def _list_joins(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
@@ -728,6 +790,7 @@ def _prose_siblings(
             (node.itersiblings(), after),
         ):
             run: list[etree._Element] = []
+            passed = False
             for sib in sibs:
                 if not isinstance(sib.tag, str):
                     continue
@@ -740,8 +803,10 @@ def _prose_siblings(
                     and not _repeats(sib, body_text)
                 ):
                     run.append(sib)
+                elif found is before and _passed_over(sib, stats):
+                    passed = True
                 elif stats.get(sib) is not None and stats[sib].text >= 25:
-                    if found is before:
+                    if found is before and not passed:
                         run.extend(_trailing_prose(sib, stats, body_text, named_only))
                     broken = True
                     break
@@ -753,6 +818,19 @@ def _prose_siblings(
             break
         node = parent
     return before, after
+
+
+def _passed_over(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """A block between an article's lead and its body: a picture and its caption, a date line."""
+    s = stats.get(el)
+    if s is None or s.paragraphs > 1 or s.headings or s.lists:
+        return False
+    if el.tag in ("figure", "picture", "img") or _is_caption(el):
+        return True
+    if s.images and s.text < 300:
+        return True
+    text = _norm("".join(el.itertext()))
+    return len(text) < 120 and bool(_BYLINE.match(text) or _is_date_line(text))
 
 
 def _is_named_lead(el: etree._Element) -> bool:
