@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ocr_fakes import FakeEngine, FakeEngineV2
+from ocr_fakes import CountedEngine, FakeEngine, FakeEngineV2
 from sqlite_utils import Database
 
 import scraper.ocr_run
 from scraper import store
 from scraper.cli import cli
 from scraper.errors import LockedError
+from scraper.ocr.engine import OcrEngine
 from scraper.ocr_run import run_ocr
 from scraper.records import ImageFile, ImageRef, Post
 
@@ -90,6 +91,37 @@ def test_reads_each_file_once_and_a_rerun_reads_only_new_images(tmp_path: Path) 
     assert query(db_path, "select count(*) from routine_exercises") == [(4,)]
 
 
+def test_a_run_with_nothing_new_starts_no_worker(tmp_path: Path, monkeypatch) -> None:
+    db_path = tmp_path / "a.db"
+    starts = tmp_path / "engine-starts.txt"
+    monkeypatch.setenv("OCR_FAKE_STARTS", str(starts))
+    make_archive(db_path, {"card.png": BACK_CARD.encode()})
+    assert run_ocr(db_path, engine_factory=CountedEngine).read == 1
+    [worker_pid] = starts.read_text().split()
+    assert int(worker_pid) != os.getpid()  # the engine was built in the worker process
+    progress: list[tuple[int, int]] = []
+    again = run_ocr(db_path, engine_factory=CountedEngine, on_progress=lambda *p: progress.append(p))
+    assert (again.read, again.engine, again.engine_version) == (0, "fake", "1/test")
+    assert progress == [(0, 0)]
+    assert starts.read_text().split() == [worker_pid]  # no second engine, so no worker
+    db = store.open_db(db_path)
+    add_file(db, tmp_path, "new.png", b"Squat 5 x 5")
+    db.close()
+    assert run_ocr(db_path, engine_factory=CountedEngine).read == 1
+    assert len(starts.read_text().split()) == 2
+
+
+@pytest.mark.ocr
+def test_the_default_engine_names_its_version_without_loading_models(tmp_path: Path) -> None:
+    code = ("import sys; from scraper.ocr.engine import OcrEngine; print(*OcrEngine.identity()); "
+            "print(sorted(m for m in ('rapidocr', 'onnxruntime', 'cv2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True, timeout=60)
+    identity, loaded = out.stdout.splitlines()
+    name, version = identity.split()
+    assert name == "rapidocr" and "PP-OCRv6" in version and loaded == "[]"
+
+
 def test_a_bad_image_is_recorded_and_not_retried_and_the_run_goes_on(tmp_path: Path) -> None:
     db_path = tmp_path / "a.db"
     make_archive(db_path, {"broken.png": b"BOOM", "card.png": BACK_CARD.encode()})
@@ -141,6 +173,7 @@ KILLABLE_RUN = """
 import sys
 sys.path[:0] = [{tests!r}, {repo!r}]
 from ocr_fakes import FakeEngine
+from scraper.ocr.engine import OcrEngine
 from scraper.ocr_run import run_ocr
 run_ocr({db!r}, engine_factory=FakeEngine)
 """
@@ -231,6 +264,8 @@ def test_ocr_command_reads_the_routine_cards_of_an_archive(tmp_path: Path) -> No
     assert any("Bulgarian split squat" in row[0] for row in text)
     again = CliRunner().invoke(cli, ["ocr", "--db", str(db_path)])
     assert "read 0 images" in again.output
+    stored = {row[0] for row in query(db_path, "select engine || ' ' || engine_version from image_text")}
+    assert stored == {" ".join(OcrEngine.identity())}  # what the worker wrote is what a run looks for
 
 
 @pytest.mark.ocr

@@ -19,7 +19,7 @@ from scraper.errors import ScraperError
 from scraper.ocr.layout import order_lines
 from scraper.ocr.records import ImageReading, OcrLine
 
-__all__ = ["OcrEngine", "OcrImageError", "OcrUnavailable", "ocr_available"]
+__all__ = ["OcrEngine", "OcrImageError", "OcrUnavailable", "engine_version", "ocr_available"]
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,18 @@ def _model_dir() -> Path:
     return folder
 
 
+def engine_version() -> str:
+    """Return the version that marks a reading: RapidOCR's package version and model names.
+
+    Computed without loading any model or importing RapidOCR, so a run can tell
+    what is left to read before it starts an engine.
+
+    :raises OcrUnavailable: the OCR extra or one of its bundled models is missing.
+    """
+    _model_dir()
+    return f"{metadata.version('rapidocr')}/{DET_MODEL}+{REC_MODEL}"
+
+
 class OcrEngine:
     """An OCR engine that loads its models once and reads images one by one.
 
@@ -84,6 +96,11 @@ class OcrEngine:
     """
 
     name = "rapidocr"
+
+    @classmethod
+    def identity(cls) -> tuple[str, str]:
+        """Return ``(name, version)`` of the readings this engine makes, loading no model."""
+        return cls.name, engine_version()
 
     def __init__(self, *, threads: int | None = None) -> None:
         folder = _model_dir()
@@ -105,7 +122,7 @@ class OcrEngine:
             for part in ("intra_op_num_threads", "inter_op_num_threads"):
                 params[f"EngineConfig.onnxruntime.{part}"] = threads
         self._ocr = RapidOCR(params=params)
-        self.version = f"{metadata.version('rapidocr')}/{DET_MODEL}+{REC_MODEL}"
+        self.version = engine_version()
 
     def read(self, image: bytes) -> ImageReading:
         """Read the text of ``image`` (PNG, JPEG, GIF, WebP... bytes), lines in reading order.
