@@ -98,6 +98,24 @@ def test_a_photo_without_text_gives_an_empty_reading(engine: OcrEngine) -> None:
     assert parse_routine(reading) == []
 
 
+def test_the_text_probe_passes_every_card_and_stops_photos(engine: OcrEngine) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import ocr_cards
+
+    cards = [p.read_bytes() for p in sorted(CARDS.glob("*.*g"))]
+    cards += [p.read_bytes() for p in sorted((ROOT / "tests" / "wordpress" / "cards").glob("*.*g"))]
+    cards += [card.image for card in ocr_cards.generate(8, seed=31)]
+    uploads = ROOT / "scraper" / "sample_blog" / "site" / "wp-content" / "uploads"
+    with_text = [p.read_bytes() for p in sorted(uploads.rglob("*.*g"))
+                 if not p.stem.rsplit("-", 1)[-1][:1].isdigit()]  # banners with a title, not resized copies
+    assert len(cards) == 15 and len(with_text) >= 20
+    assert [engine.may_have_text(image) for image in cards + with_text] == [True] * len(cards + with_text)
+    photos = ocr_cards.photos(8, seed=5)
+    assert {kind for kind, _ in photos} == set(ocr_cards.PHOTO_KINDS)
+    assert [engine.may_have_text(photo) for _, photo in photos] == [False] * 8
+    assert engine.read(photos[0][1]).lines == ()
+
+
 def test_a_tiny_image_is_read_as_empty_without_ocr(engine: OcrEngine) -> None:
     buffer = io.BytesIO()
     Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(buffer, "PNG")

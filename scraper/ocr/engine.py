@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import math
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,13 @@ REC_MODEL = "PP-OCRv6_rec_small"
 MIN_SIDE = 16
 # Larger images are scaled down to this longest side before reading (pixels).
 MAX_SIDE = 2000
+# The text probe runs detection alone on the image scaled to this longest side (pixels)...
+PROBE_SIDE = 640
+# ...and counts a box as a text line when it is at most this share of the image's height
+# and not much narrower than it is tall: on photos without text the detector outlines
+# whole colour fields or thin upright edges, never line-shaped boxes.
+PROBE_MAX_LINE_SHARE = 1 / 3
+PROBE_MIN_ASPECT = 0.8
 
 
 class OcrUnavailable(ScraperError):
@@ -122,18 +130,25 @@ class OcrEngine:
             for part in ("intra_op_num_threads", "inter_op_num_threads"):
                 params[f"EngineConfig.onnxruntime.{part}"] = threads
         self._ocr = RapidOCR(params=params)
+        # A second, detection-only pipeline at low resolution (the detection model is 10 MB).
+        self._probe = RapidOCR(params={
+            **{key: value for key, value in params.items() if not key.startswith("Rec.")},
+            "Global.use_rec": False,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": PROBE_SIDE,
+        })
         self.version = engine_version()
 
     def read(self, image: bytes) -> ImageReading:
         """Read the text of ``image`` (PNG, JPEG, GIF, WebP... bytes), lines in reading order.
 
-        A photo without text gives a reading with no lines; detection finding no
-        text box ends the work before recognition runs.
+        A photo without text gives a reading with no lines: a quick detection on a
+        small copy (see ``may_have_text``) finds no text line and ends the work there.
 
         :raises OcrImageError: the bytes are not a decodable image.
         """
         picture = _decode(image)
-        if min(picture.size) < MIN_SIDE:
+        if min(picture.size) < MIN_SIDE or not self._probe_lines(picture):
             return self._reading([])
         result = self._ocr(picture)
         boxes = getattr(result, "boxes", None)
@@ -148,6 +163,28 @@ class OcrEngine:
             if str(text).strip()
         ]
         return self._reading(order_lines(lines))
+
+    def may_have_text(self, image: bytes) -> bool:
+        """Say whether the quick probe finds a text line in ``image`` (a full read follows only then).
+
+        :raises OcrImageError: the bytes are not a decodable image.
+        """
+        picture = _decode(image)
+        return min(picture.size) >= MIN_SIDE and self._probe_lines(picture) > 0
+
+    def _probe_lines(self, picture: Any) -> int:
+        """Count line-shaped boxes that detection finds on a copy at most PROBE_SIDE pixels."""
+        picture = picture.copy()
+        picture.thumbnail((PROBE_SIDE, PROBE_SIDE))
+        boxes = getattr(self._probe(picture), "boxes", None)
+        if boxes is None:
+            return 0
+        lines = 0
+        for box in boxes:
+            (x0, y0), (x1, y1), _, (x3, y3) = box[:4]
+            width, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
+            lines += height <= picture.height * PROBE_MAX_LINE_SHARE and width >= PROBE_MIN_ASPECT * height
+        return lines
 
     def _reading(self, lines: list[OcrLine]) -> ImageReading:
         return ImageReading.from_lines(lines, engine=self.name, engine_version=self.version)
