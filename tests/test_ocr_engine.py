@@ -123,13 +123,26 @@ def test_a_tiny_image_is_read_as_empty_without_ocr(engine: OcrEngine) -> None:
 
 
 def test_bytes_that_are_not_an_image_raise_a_clear_error(engine: OcrEngine) -> None:
-    with pytest.raises(OcrImageError, match="not a readable image"):
+    with pytest.raises(OcrImageError) as not_image:
         engine.read(b"<html>not an image</html>")
+    assert str(not_image.value) == "not an image (no image format recognised)"
+    png = io.BytesIO()
+    Image.effect_noise((200, 200), 50).save(png, "PNG")
+    with pytest.raises(OcrImageError) as truncated:
+        engine.read(png.getvalue()[:400])
+    message = str(truncated.value)
+    assert message.startswith("not a readable image: ") and "0x" not in message and "BytesIO" not in message
 
 
-def test_a_missing_file_is_named_in_the_error(engine: OcrEngine, tmp_path: Path) -> None:
-    with pytest.raises(OcrImageError, match="nope.png"):
-        list(read_files_json([tmp_path / "nope.png"], engine=engine))
+def test_files_that_cannot_be_read_give_error_objects_and_the_rest_is_read(
+        engine: OcrEngine, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image")
+    files = [tmp_path / "nope.png", broken, _card("list-card")]
+    missing, bad, card = read_files_json(files, engine=engine)
+    assert missing["file"].endswith("nope.png") and missing["error"].startswith("cannot read the file: ")
+    assert bad == {"file": str(broken), "error": "not an image (no image format recognised)"}
+    assert "error" not in card and _rows(card["rows"]) == _rows(_truth("list-card")["rows"])
 
 
 def test_without_the_extra_the_engine_says_how_to_install_it(

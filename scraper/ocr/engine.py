@@ -12,6 +12,7 @@ import importlib.util
 import io
 import logging
 import math
+import re
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -193,7 +194,7 @@ class OcrEngine:
 def _decode(image: bytes) -> Any:
     """Decode image bytes to an upright RGB Pillow image (first frame of an animation).
 
-    :raises OcrImageError: not an image Pillow can decode.
+    :raises OcrImageError: not an image Pillow can decode (the message names no buffer).
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -207,5 +208,12 @@ def _decode(image: bytes) -> Any:
                 flat.paste(rgba, mask=rgba.getchannel("A"))
                 return flat
             return upright.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise OcrImageError(f"not a readable image: {exc}") from exc
+    except UnidentifiedImageError:
+        raise OcrImageError("not an image (no image format recognised)") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise OcrImageError(f"not a readable image: {_without_object_names(str(exc))}") from exc
+
+
+def _without_object_names(message: str) -> str:
+    """Drop ``<... object at 0x...>`` from a library's message (it names a memory buffer)."""
+    return re.sub(r"\s*<[^<>]* object at 0x[0-9a-fA-F]+>", "", message).strip() or "cannot decode it"
