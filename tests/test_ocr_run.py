@@ -35,13 +35,14 @@ BASE = "http://blog.test/"
 BACK_CARD = "BACK ROUTINE 1\nBarbell row 4 x 8\nFace pull 3 x 15\nRest 90 s"
 
 
-def make_archive(db_path: Path, images: dict[str, bytes], heading: str = "Back Routine 1") -> None:
+def make_archive(db_path: Path, images: dict[str, bytes], heading: str = "Back Routine 1",
+                 slug: str = "back") -> None:
     """An archive with one post showing ``images`` (name -> file bytes), all downloaded."""
     db = store.open_db(db_path)
     site_id = store.save_site(db, base_url=BASE, name="Blog", platform="wordpress")
     refs = tuple(ImageRef(url=f"{BASE}uploads/{name}", position=index, heading=heading)
                  for index, name in enumerate(images))
-    post = Post(url=f"{BASE}back/", title="Back Day", remote_id="7", body_html="<p>Rows.</p>",
+    post = Post(url=f"{BASE}{slug}/", title=f"{slug.title()} Day", remote_id=slug, body_html="<p>Rows.</p>",
                 body_text="Rows.", published_at=datetime(2024, 1, 15, tzinfo=timezone.utc), images=refs)
     store.save_post(db, site_id=site_id, site_base_url=BASE, post=post)
     for name, data in images.items():
@@ -356,3 +357,38 @@ def test_an_image_file_missing_from_the_store_is_skipped_not_recorded(tmp_path: 
     assert (report.read, report.failed) == (1, 0) and progress[-1] == (2, 2)
     gone.write_bytes(data)  # back in the store: read on the next run
     assert run_ocr(db_path, engine_factory=FakeEngine).read == 1
+
+
+def test_shards_with_readings_merge_into_one_archive_with_every_reading_once(tmp_path: Path) -> None:
+    from scraper.merge import merge_archives
+
+    first, second = tmp_path / "one" / "a.db", tmp_path / "two" / "a.db"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    make_archive(first, {"card.png": BACK_CARD.encode(), "squat.png": b"Squat 5 x 5\nRest 3 min"}, slug="back")
+    make_archive(second, {"card.png": BACK_CARD.encode(), "legs.png": b"Lunge 3 x 12\nLeg press 4 x 10"},
+                 slug="legs")
+    for shard in (first, second):
+        run_ocr(shard, engine_factory=FakeEngine)
+    every = "select sha256, engine, engine_version, text, line_count from image_text"
+    rows = ("select t.sha256, r.position, r.exercise, r.sets, r.reps, r.rest_seconds from routine_rows r "
+            "join image_text t on t.id = r.image_text_id")
+    wanted_text = sorted(set(query(first, every)) | set(query(second, every)))
+    wanted_rows = sorted(set(query(first, rows)) | set(query(second, rows)))
+    assert len(wanted_text) == 3 and len(wanted_rows) == 5  # the card is in both shards, read in each
+    lines = ("select t.sha256, l.position, l.text, l.box from image_text_lines l "
+             "join image_text t on t.id = l.image_text_id")
+    wanted_lines = sorted(set(query(first, lines)) | set(query(second, lines)))
+
+    target = tmp_path / "merged" / "a.db"
+    for _ in range(2):  # merging again adds nothing
+        merge_archives(target, [first, second])
+        assert sorted(query(target, every)) == wanted_text
+        assert sorted(query(target, rows)) == wanted_rows
+        assert sorted(query(target, lines)) == wanted_lines
+    assert sorted(query(target, "select post_title, exercise from routine_exercises")) == [
+        ("Back Day", "Barbell row"), ("Back Day", "Face pull"), ("Back Day", "Squat"),
+        ("Legs Day", "Barbell row"), ("Legs Day", "Face pull"), ("Legs Day", "Leg press"),
+        ("Legs Day", "Lunge"),
+    ]
+    assert run_ocr(target, engine_factory=FakeEngine).read == 0  # the merged readings count as read
