@@ -143,7 +143,7 @@ def worker(engine: str, folder: Path, result: Path) -> None:
     if engine == "rapidocr":
         from scraper.ocr.engine import OcrEngine
 
-        ocr = OcrEngine(threads=os.cpu_count() or 1)
+        ocr = OcrEngine()  # as `fitarchive ocr` runs it
         warm = sorted(folder.glob("card-*.*"))[0]
         if warm.suffix != ".json":
             ocr.read(warm.read_bytes())  # the first read loads the models

@@ -159,3 +159,23 @@ def test_importing_the_package_loads_no_ocr_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+THREADS_AFTER_A_READ = """
+import os, sys
+from scraper.ocr import OcrEngine
+engine = OcrEngine({args})
+engine.read(open(sys.argv[1], "rb").read())
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+def test_the_engine_runs_its_models_on_one_thread_unless_told_otherwise() -> None:
+    def threads(args: str) -> int:
+        out = subprocess.run([sys.executable, "-c", THREADS_AFTER_A_READ.format(args=args),
+                              str(_card("list-card"))], cwd=ROOT, capture_output=True, text=True,
+                             check=True, timeout=120)
+        return int(out.stdout.split()[-1])
+
+    one, two = threads(""), threads("threads=2")
+    assert one < two  # onnxruntime starts a pool thread per session only beyond one thread

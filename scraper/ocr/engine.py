@@ -42,6 +42,12 @@ PROBE_MAX_LINE_SHARE = 1 / 3
 PROBE_MIN_ASPECT = 0.8
 
 
+# onnxruntime threads per model (intra- and inter-op). One thread read cards about a
+# third faster than two on a 2-core machine that other jobs share (BENCHMARKS.md);
+# None leaves onnxruntime's default (one per physical core).
+THREADS = 1
+
+
 class OcrUnavailable(ScraperError):
     """The OCR extra (RapidOCR + onnxruntime) or its bundled models are not installed."""
 
@@ -111,7 +117,7 @@ class OcrEngine:
         """Return ``(name, version)`` of the readings this engine makes, loading no model."""
         return cls.name, engine_version()
 
-    def __init__(self, *, threads: int | None = None) -> None:
+    def __init__(self, *, threads: int | None = THREADS) -> None:
         folder = _model_dir()
         try:
             from rapidocr import RapidOCR
@@ -132,11 +138,14 @@ class OcrEngine:
                 params[f"EngineConfig.onnxruntime.{part}"] = threads
         self._ocr = RapidOCR(params=params)
         # A second, detection-only pipeline at low resolution (the detection model is 10 MB).
+        # One thread: a second thread pool would spin beside the full pipeline's.
         self._probe = RapidOCR(params={
             **{key: value for key, value in params.items() if not key.startswith("Rec.")},
             "Global.use_rec": False,
             "Det.limit_type": "max",
             "Det.limit_side_len": PROBE_SIDE,
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         })
         self.version = engine_version()
 
