@@ -197,7 +197,7 @@ def join_bullets(lines: Sequence[OcrLine]) -> list[OcrLine]:
     """Join each lone bullet glyph to the nearest line starting just right of it on its row.
 
     The joined line reads ``"● Barbell row 4 x 8"``, keeps the marked line's
-    confidence, and its box reaches left over the bullet. A bullet that marks no line
+    confidence and height, and its box reaches left over the bullet. A bullet that marks no line
     stays as it is.
     """
     items = {it.index: it for it in _items(lines)}
@@ -219,8 +219,10 @@ def join_bullets(lines: Sequence[OcrLine]) -> list[OcrLine]:
             continue
         if i in marked:
             mark = lines[marked[i]]
-            box = (mark.box[0], line.box[1], line.box[2], mark.box[3]) if len(line.box) == 4 == len(
-                mark.box) else line.box
+            box = line.box
+            if len(line.box) == 4 == len(mark.box):  # reach left to the bullet, keep the line's height
+                (left, _), (_, top), (_, bottom) = mark.box[0], line.box[0], line.box[3]
+                box = ((left, top), line.box[1], line.box[2], (left, bottom))
             line = OcrLine(text=f"{mark.text.strip()} {line.text}", confidence=line.confidence, box=box)
         joined.append(line)
     return joined
