@@ -5,7 +5,8 @@ reading order with whitespace and case folded, as some handwriting fonts draw on
 capitals), word accuracy (1 - word error rate, floored at 0), the share of routine rows
 fully correct (exercise, sets, reps and rest all right, through fitarchive's routine
 parser), extra rows that are not on the card, seconds per image (model loading apart),
-seconds per photo without text, and the peak RSS of the process that ran the OCR (for
+seconds per photo without text (``ocr_cards.photos``: colour fields, gradients,
+textures, gym-like scenes), and the peak RSS of the process that ran the OCR (for
 Tesseract, of the largest ``tesseract`` process). Each engine runs in its own worker
 process. Floor: 95% of rows fully correct for RapidOCR; goal 98%.
 
@@ -47,6 +48,8 @@ from scraper.ocr.records import ImageReading, OcrLine  # noqa: E402
 from scraper.ocr.routine import parse_routine  # noqa: E402
 
 ENGINES = ("rapidocr", "tesseract")
+#: Photo-like 1600x1200 JPEGs without text read after the cards (ocr_cards.photos, all four kinds).
+PHOTOS = 8
 
 
 # ------------------------------------------------------------------ scoring
@@ -140,7 +143,7 @@ def worker(engine: str, folder: Path, result: Path) -> None:
     if engine == "rapidocr":
         from scraper.ocr.engine import OcrEngine
 
-        ocr = OcrEngine(threads=os.cpu_count() or 1)
+        ocr = OcrEngine()  # as `fitarchive ocr` runs it
         warm = sorted(folder.glob("card-*.*"))[0]
         if warm.suffix != ".json":
             ocr.read(warm.read_bytes())  # the first read loads the models
@@ -157,7 +160,7 @@ def worker(engine: str, folder: Path, result: Path) -> None:
         out.append({"truth": str(truth_path), "seconds": seconds, "version": reading.engine_version,
                     "lines": [[ln.text, ln.confidence, ln.box] for ln in reading.lines]})
     photos = []
-    for i, photo in enumerate(_photos(5)):
+    for i, (_kind, photo) in enumerate(ocr_cards.photos(PHOTOS)):
         path = folder.parent / f".photo-{os.getpid()}-{i}.jpg"
         path.write_bytes(photo)
         t0 = time.perf_counter()
@@ -172,30 +175,6 @@ def worker(engine: str, folder: Path, result: Path) -> None:
     rss_mib = resource.getrusage(who).ru_maxrss / 1024
     result.write_text(json.dumps({"load_s": load_s, "cards": out, "photos": photos,
                                   "rss_mib": rss_mib}))
-
-
-def _photos(count: int) -> list[bytes]:
-    """Photo-like JPEGs without text (1600x1200): blurred colour fields, shapes and grain."""
-    import io
-    import random
-
-    from PIL import Image, ImageDraw, ImageFilter
-
-    rng = random.Random(99)
-    photos = []
-    for _ in range(count):
-        image = Image.new("RGB", (1600, 1200), tuple(rng.randint(40, 200) for _ in range(3)))
-        pen = ImageDraw.Draw(image)
-        for _ in range(12):
-            x, y = rng.randint(0, 1500), rng.randint(0, 1100)
-            pen.ellipse((x, y, x + rng.randint(80, 600), y + rng.randint(80, 600)),
-                        fill=tuple(rng.randint(0, 255) for _ in range(3)))
-        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(4, 12)))
-        grain = Image.effect_noise((1600, 1200), 30).convert("RGB")
-        buffer = io.BytesIO()
-        Image.blend(image, grain, 0.12).save(buffer, "JPEG", quality=80)
-        photos.append(buffer.getvalue())
-    return photos
 
 
 def run_engine(engine: str, folder: Path) -> dict[str, Any]:

@@ -351,6 +351,71 @@ def generate(count: int, seed: int) -> list[Card]:
     return [draw_card(random.Random(rng.random()), f"card-{i:03d}") for i in range(count)]
 
 
+PHOTO_KINDS = ("blobs", "gradient", "texture", "scene")
+
+
+def draw_photo(rng: random.Random, kind: str, width: int = 1600, height: int = 1200) -> bytes:
+    """Draw one photo-like JPEG without text.
+
+    ``blobs``: blurred colour fields and shapes with grain; ``gradient``: a noisy
+    two-colour gradient (sky, wall); ``texture``: several octaves of value noise
+    (foliage, gravel, carpet); ``scene``: a gym-like view with a floor, racks, bars
+    and plates (straight edges and high contrast, but no letters).
+    """
+    def colour(low: int = 0, high: int = 255) -> tuple[int, int, int]:
+        return (rng.randint(low, high), rng.randint(low, high), rng.randint(low, high))
+
+    if kind == "blobs":
+        image = Image.new("RGB", (width, height), colour(40, 200))
+        pen = ImageDraw.Draw(image)
+        for _ in range(12):
+            x, y = rng.randint(0, width - 100), rng.randint(0, height - 100)
+            pen.ellipse((x, y, x + rng.randint(80, 600), y + rng.randint(80, 600)), fill=colour())
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(4, 12)))
+    elif kind == "gradient":
+        top, bottom = Image.new("RGB", (width, height), colour()), Image.new("RGB", (width, height), colour())
+        mask = Image.linear_gradient("L").rotate(rng.uniform(0, 360)).resize((width, height))
+        image = Image.composite(top, bottom, mask)
+    elif kind == "texture":
+        image = Image.new("RGB", (width, height), colour(60, 180))
+        for octave, weight in enumerate((1.0, 0.5, 0.35, 0.25, 0.15, 0.1), start=2):
+            cells = 2 ** octave  # coarse shapes first, finer detail weaker
+            small = Image.new("RGB", (cells, max(2, cells * height // width)))
+            small.putdata([colour() for _ in range(small.width * small.height)])
+            layer = small.resize((width, height), Image.Resampling.BICUBIC)
+            image = Image.blend(image, layer, weight)
+    else:  # scene
+        image = Image.new("RGB", (width, height), colour(120, 220))
+        pen = ImageDraw.Draw(image)
+        floor = int(height * rng.uniform(0.55, 0.75))
+        pen.rectangle((0, floor, width, height), fill=colour(20, 90))
+        for _ in range(rng.randint(2, 4)):  # racks
+            x = rng.randint(0, width - 300)
+            w = rng.randint(150, 400)
+            pen.rectangle((x, floor - rng.randint(300, 600), x + 20, floor), fill=colour(0, 60))
+            pen.rectangle((x + w, floor - rng.randint(300, 600), x + w + 20, floor), fill=colour(0, 60))
+        for _ in range(rng.randint(1, 3)):  # bars with plates
+            y = rng.randint(floor // 3, floor - 40)
+            x0, x1 = rng.randint(0, width // 3), rng.randint(2 * width // 3, width)
+            pen.line((x0, y, x1, y), fill=colour(150, 230), width=8)
+            for x in (x0 + 60, x1 - 60):
+                r = rng.randint(60, 160)
+                pen.ellipse((x - 25, y - r, x + 25, y + r), fill=colour(0, 80))
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(1, 3)))
+    grain = Image.effect_noise((width, height), rng.uniform(20, 40)).convert("RGB")
+    image = Image.blend(image, grain, rng.uniform(0.05, 0.15))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=rng.randint(70, 90))
+    return buffer.getvalue()
+
+
+def photos(count: int, seed: int = 99) -> list[tuple[str, bytes]]:
+    """Return ``count`` photo-like JPEGs without text, ``(kind, bytes)``, kinds in turn."""
+    rng = random.Random(seed)
+    return [(kind, draw_photo(random.Random(rng.random()), kind))
+            for kind in (PHOTO_KINDS[i % len(PHOTO_KINDS)] for i in range(count))]
+
+
 def write(cards: list[Card], folder: Path) -> None:
     """Write each card's image and its truth (``NAME.json``) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

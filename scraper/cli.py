@@ -744,16 +744,11 @@ def _ocr_files(files: tuple[Path, ...]) -> None:
     A file that cannot be read gets ``{"file", "error"}`` and the others are still
     read; the exit code is then 1.
     """
-    from scraper.ocr import OcrEngine, OcrImageError, read_files_json
+    from scraper.ocr import read_files_json
 
-    engine = OcrEngine()
     failed = 0
-    for path in files:
-        try:
-            result = next(read_files_json([path], engine=engine))
-        except OcrImageError as exc:
-            failed += 1
-            result = {"file": str(path), "error": str(exc)}
+    for result in read_files_json(files):
+        failed += "error" in result
         click.echo(json.dumps(result, ensure_ascii=False))
     if failed:
         click.echo(f"Error: {failed} of {len(files)} file{'s' if len(files) != 1 else ''} could not be read",

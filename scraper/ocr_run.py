@@ -27,10 +27,11 @@ from sqlite_utils import Database
 
 from scraper import store
 from scraper.errors import ScraperError
+from scraper.ocr.engine import OcrEngine
 from scraper.ocr.records import ImageReading, OcrLine, RoutineRow
 from scraper.ocr.routine import PARSER_VERSION, parse_routine
 
-__all__ = ["DEFAULT_MEMORY_CAP_MB", "OcrReport", "ProgressCallback", "run_ocr"]
+__all__ = ["DEFAULT_MEMORY_CAP_MB", "EngineFactory", "OcrReport", "ProgressCallback", "run_ocr"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,14 @@ class Engine(Protocol):
     version: str
 
     def read(self, image: bytes) -> ImageReading: ...
+
+
+class EngineFactory(Protocol):
+    """Builds the engine in the worker; ``identity()`` says what it would read with, loading nothing."""
+
+    def __call__(self) -> Engine: ...
+
+    def identity(self) -> tuple[str, str]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,14 +88,10 @@ class OcrReport:
 _engine: Engine | None = None
 
 
-def _default_engine() -> Engine:
-    from scraper.ocr.engine import OcrEngine
-
-    engine: Engine = OcrEngine()
-    return engine
+_default_engine: EngineFactory = OcrEngine
 
 
-def _init_worker(factory: Callable[[], Engine], memory_cap_mb: int) -> None:
+def _init_worker(factory: EngineFactory, memory_cap_mb: int) -> None:
     """Cap the worker's address space, then load the engine (models once per worker).
 
     Ctrl-C is the parent's to handle: it stores what was read and stops the worker, so
@@ -119,7 +124,7 @@ def _read(path: str) -> ImageReading | str:
 class _Worker:
     """One OCR worker process, restarted when it dies (the image it was reading is marked failed)."""
 
-    def __init__(self, factory: Callable[[], Engine], memory_cap_mb: int) -> None:
+    def __init__(self, factory: EngineFactory, memory_cap_mb: int) -> None:
         self._args = (factory, memory_cap_mb)
         self._pool = self._start()
 
@@ -128,6 +133,7 @@ class _Worker:
                                    initializer=_init_worker, initargs=self._args)
 
     def identify(self) -> tuple[str, str]:
+        """Start the engine (loading its models) and return its ``(name, version)``."""
         try:
             return self._pool.submit(_identify).result()
         except BrokenProcessPool:
@@ -148,7 +154,7 @@ class _Worker:
 
 
 @contextmanager
-def _worker(factory: Callable[[], Engine], memory_cap_mb: int) -> Iterator[_Worker]:
+def _worker(factory: EngineFactory, memory_cap_mb: int) -> Iterator[_Worker]:
     worker = _Worker(factory, memory_cap_mb)
     try:
         yield worker
@@ -186,19 +192,65 @@ def _write(db: Database, batch: list[tuple[store.OcrTarget, ImageReading | str, 
     batch.clear()
 
 
+def _read_targets(
+    db: Database,
+    targets: list[store.OcrTarget],
+    factory: EngineFactory,
+    memory_cap_mb: int,
+    store_root: Path,
+    identity: tuple[str, str],
+    on_progress: ProgressCallback | None,
+) -> tuple[int, int, int, int]:
+    """Read ``targets`` in a worker and store them in batches; returns (read, with text, rows, failed)."""
+    engine, version = identity
+    read = with_text = rows_found = failed = 0
+    with _worker(factory, memory_cap_mb) as worker:
+        started = worker.identify()
+        if started != identity:
+            raise ScraperError(f"the OCR engine reads as {started}, not as its identity {identity}")
+        batch: list[tuple[store.OcrTarget, ImageReading | str, list[RoutineRow]]] = []
+        try:
+            for done, target in enumerate(targets, start=1):
+                path = store_root / target.path
+                if not path.is_file():
+                    log.warning("%s: image file missing from the store; skipped", path)
+                    if on_progress:
+                        on_progress(done, len(targets))
+                    continue
+                result = worker.read(path)
+                rows: list[RoutineRow] = []
+                if isinstance(result, str):
+                    log.warning("%s: %s", target.path, result)
+                    failed += 1
+                else:
+                    rows = parse_routine(result) if result.lines else []
+                    with_text += bool(result.lines)
+                    rows_found += len(rows)
+                read += 1
+                batch.append((target, result, rows))
+                if len(batch) >= BATCH_SIZE:
+                    _write(db, batch, engine, version)
+                if on_progress:
+                    on_progress(done, len(targets))
+        finally:
+            _write(db, batch, engine, version)  # also when interrupted: what was read stays read
+    return read, with_text, rows_found, failed
+
+
 def run_ocr(
     db_path: Path,
     *,
     reparse: bool = False,
     on_progress: ProgressCallback | None = None,
     memory_cap_mb: int = DEFAULT_MEMORY_CAP_MB,
-    engine_factory: Callable[[], Engine] | None = None,
+    engine_factory: EngineFactory | None = None,
 ) -> OcrReport:
     """Read the archive's unread image files and store their text and routine rows.
 
     ``reparse`` parses every stored reading again (readings from an older parser
-    version are parsed again anyway). ``engine_factory`` (a picklable callable)
-    replaces the RapidOCR engine.
+    version are parsed again anyway). ``engine_factory`` (picklable, e.g. an engine
+    class) replaces the RapidOCR engine. The unread images are listed before any
+    engine starts: with nothing new to read, no worker process is started.
 
     :raises OcrUnavailable: the ``[ocr]`` extra is not installed.
     :raises LockedError: a crawl or another OCR run holds the archive.
@@ -209,6 +261,7 @@ def run_ocr(
         if not ocr_available():
             raise OcrUnavailable(f"OCR is not installed: {INSTALL_HINT}")
         engine_factory = _default_engine
+    engine, version = engine_factory.identity()
     db_path = Path(db_path)
     store_root = db_path.parent
     read = with_text = rows_found = failed = 0
@@ -216,38 +269,14 @@ def run_ocr(
         db = store.open_db(db_path)
         try:
             reparsed = _reparse(db, everything=reparse)
-            with _worker(engine_factory, memory_cap_mb) as worker:
-                engine, version = worker.identify()
-                targets = store.ocr_pending(db, engine, version)
-                log.info("%d image files to read with %s %s", len(targets), engine, version)
-                if on_progress:
-                    on_progress(0, len(targets))
-                batch: list[tuple[store.OcrTarget, ImageReading | str, list[RoutineRow]]] = []
-                try:
-                    for done, target in enumerate(targets, start=1):
-                        path = store_root / target.path
-                        if not path.is_file():
-                            log.warning("%s: image file missing from the store; skipped", path)
-                            if on_progress:
-                                on_progress(done, len(targets))
-                            continue
-                        result = worker.read(path)
-                        rows: list[RoutineRow] = []
-                        if isinstance(result, str):
-                            log.warning("%s: %s", target.path, result)
-                            failed += 1
-                        else:
-                            rows = parse_routine(result) if result.lines else []
-                            with_text += bool(result.lines)
-                            rows_found += len(rows)
-                        read += 1
-                        batch.append((target, result, rows))
-                        if len(batch) >= BATCH_SIZE:
-                            _write(db, batch, engine, version)
-                        if on_progress:
-                            on_progress(done, len(targets))
-                finally:
-                    _write(db, batch, engine, version)  # also when interrupted: what was read stays read
+            targets = store.ocr_pending(db, engine, version)
+            log.info("%d image files to read with %s %s", len(targets), engine, version)
+            if on_progress:
+                on_progress(0, len(targets))
+            if targets:  # nothing new: no worker, no models loaded
+                counts = _read_targets(db, targets, engine_factory, memory_cap_mb, store_root,
+                                       (engine, version), on_progress)
+                read, with_text, rows_found, failed = counts
         except sqlite3.OperationalError as exc:
             raise store.storage_error(db_path, exc) from None
         finally:

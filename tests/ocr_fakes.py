@@ -2,6 +2,8 @@
 
 A file whose text starts with BOOM cannot be decoded, HOG allocates far more memory
 than the worker cap allows, DIE kills the worker process, SLOW takes a while.
+``CountedEngine`` also appends a line to the file named by ``$OCR_FAKE_STARTS`` each
+time an engine is built, so a test can see whether a worker started one.
 Lives in its own module so the spawned OCR worker can import it.
 """
 
@@ -16,6 +18,10 @@ from scraper.ocr.records import ImageReading, OcrLine
 class FakeEngine:
     name = "fake"
     version = "1/test"
+
+    @classmethod
+    def identity(cls) -> tuple[str, str]:
+        return cls.name, cls.version
 
     def read(self, image: bytes) -> ImageReading:
         text = image.decode("utf-8", errors="replace")
@@ -37,3 +43,9 @@ class FakeEngine:
 
 class FakeEngineV2(FakeEngine):
     version = "2/test"
+
+
+class CountedEngine(FakeEngine):
+    def __init__(self) -> None:
+        with open(os.environ["OCR_FAKE_STARTS"], "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()}\n")

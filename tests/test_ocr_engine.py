@@ -98,6 +98,24 @@ def test_a_photo_without_text_gives_an_empty_reading(engine: OcrEngine) -> None:
     assert parse_routine(reading) == []
 
 
+def test_the_text_probe_passes_every_card_and_stops_photos(engine: OcrEngine) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import ocr_cards
+
+    cards = [p.read_bytes() for p in sorted(CARDS.glob("*.*g"))]
+    cards += [p.read_bytes() for p in sorted((ROOT / "tests" / "wordpress" / "cards").glob("*.*g"))]
+    cards += [card.image for card in ocr_cards.generate(8, seed=31)]
+    uploads = ROOT / "scraper" / "sample_blog" / "site" / "wp-content" / "uploads"
+    with_text = [p.read_bytes() for p in sorted(uploads.rglob("*.*g"))
+                 if not p.stem.rsplit("-", 1)[-1][:1].isdigit()]  # banners with a title, not resized copies
+    assert len(cards) == 15 and len(with_text) >= 20
+    assert [engine.may_have_text(image) for image in cards + with_text] == [True] * len(cards + with_text)
+    photos = ocr_cards.photos(8, seed=5)
+    assert {kind for kind, _ in photos} == set(ocr_cards.PHOTO_KINDS)
+    assert [engine.may_have_text(photo) for _, photo in photos] == [False] * 8
+    assert engine.read(photos[0][1]).lines == ()
+
+
 def test_a_tiny_image_is_read_as_empty_without_ocr(engine: OcrEngine) -> None:
     buffer = io.BytesIO()
     Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(buffer, "PNG")
@@ -105,13 +123,26 @@ def test_a_tiny_image_is_read_as_empty_without_ocr(engine: OcrEngine) -> None:
 
 
 def test_bytes_that_are_not_an_image_raise_a_clear_error(engine: OcrEngine) -> None:
-    with pytest.raises(OcrImageError, match="not a readable image"):
+    with pytest.raises(OcrImageError) as not_image:
         engine.read(b"<html>not an image</html>")
+    assert str(not_image.value) == "not an image (no image format recognised)"
+    png = io.BytesIO()
+    Image.effect_noise((200, 200), 50).save(png, "PNG")
+    with pytest.raises(OcrImageError) as truncated:
+        engine.read(png.getvalue()[:400])
+    message = str(truncated.value)
+    assert message.startswith("not a readable image: ") and "0x" not in message and "BytesIO" not in message
 
 
-def test_a_missing_file_is_named_in_the_error(engine: OcrEngine, tmp_path: Path) -> None:
-    with pytest.raises(OcrImageError, match="nope.png"):
-        list(read_files_json([tmp_path / "nope.png"], engine=engine))
+def test_files_that_cannot_be_read_give_error_objects_and_the_rest_is_read(
+        engine: OcrEngine, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image")
+    files = [tmp_path / "nope.png", broken, _card("list-card")]
+    missing, bad, card = read_files_json(files, engine=engine)
+    assert missing["file"].endswith("nope.png") and missing["error"].startswith("cannot read the file: ")
+    assert bad == {"file": str(broken), "error": "not an image (no image format recognised)"}
+    assert "error" not in card and _rows(card["rows"]) == _rows(_truth("list-card")["rows"])
 
 
 def test_without_the_extra_the_engine_says_how_to_install_it(
@@ -128,3 +159,23 @@ def test_importing_the_package_loads_no_ocr_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+THREADS_AFTER_A_READ = """
+import os, sys
+from scraper.ocr import OcrEngine
+engine = OcrEngine({args})
+engine.read(open(sys.argv[1], "rb").read())
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+def test_the_engine_runs_its_models_on_one_thread_unless_told_otherwise() -> None:
+    def threads(args: str) -> int:
+        out = subprocess.run([sys.executable, "-c", THREADS_AFTER_A_READ.format(args=args),
+                              str(_card("list-card"))], cwd=ROOT, capture_output=True, text=True,
+                             check=True, timeout=120)
+        return int(out.stdout.split()[-1])
+
+    one, two = threads(""), threads("threads=2")
+    assert one < two  # onnxruntime starts a pool thread per session only beyond one thread

@@ -254,3 +254,17 @@ def test_a_scheme_whose_x_was_lost_is_read_at_the_end_of_a_line() -> None:
 def test_a_scheme_line_with_a_rest_is_not_the_card_rest() -> None:
     card = listing("OVERHEAD PRESS", "5 8-12, REST 90SEC", "Rest 2 min between sets")
     assert rows_of(card) == [("OVERHEAD PRESS", 5, "8-12", 90)]
+
+
+def test_a_lone_bullet_glyph_is_joined_to_the_line_it_marks() -> None:
+    def bullet(glyph: str, y: float) -> OcrLine:  # a small box, centred on the line's height
+        return OcrLine(glyph, 0.6, ((20, y + 9), (30, y + 9), (30, y + 19), (20, y + 19)))
+
+    bullets = [bullet(glyph, y=20 + 45 * i) for i, glyph in enumerate("●•")]
+    names = [line("Barbell row 4 x 8", x=50, y=20), line("Face pull 3 x 15", x=50, y=65)]
+    far = [bullet("■", y=110), line("Rest 90 s", x=400, y=110)]  # too far right to be marked
+    ordered = order_lines([*names, *bullets, *far])
+    assert [ln.text for ln in ordered] == ["● Barbell row 4 x 8", "• Face pull 3 x 15", "■", "Rest 90 s"]
+    assert ordered[0].confidence == 0.97
+    assert ordered[0].box == ((20, 20), names[0].box[1], names[0].box[2], (20, 48))  # the line's height
+    assert rows_of(reading(ordered)) == [("Barbell row", 4, "8", 90), ("Face pull", 3, "15", 90)]

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ocr_fakes import FakeEngine, FakeEngineV2
+from ocr_fakes import CountedEngine, FakeEngine, FakeEngineV2
 from sqlite_utils import Database
 
 import scraper.ocr_run
 from scraper import store
 from scraper.cli import cli
 from scraper.errors import LockedError
+from scraper.ocr.engine import OcrEngine
 from scraper.ocr_run import run_ocr
 from scraper.records import ImageFile, ImageRef, Post
 
@@ -34,13 +35,14 @@ BASE = "http://blog.test/"
 BACK_CARD = "BACK ROUTINE 1\nBarbell row 4 x 8\nFace pull 3 x 15\nRest 90 s"
 
 
-def make_archive(db_path: Path, images: dict[str, bytes], heading: str = "Back Routine 1") -> None:
+def make_archive(db_path: Path, images: dict[str, bytes], heading: str = "Back Routine 1",
+                 slug: str = "back") -> None:
     """An archive with one post showing ``images`` (name -> file bytes), all downloaded."""
     db = store.open_db(db_path)
     site_id = store.save_site(db, base_url=BASE, name="Blog", platform="wordpress")
     refs = tuple(ImageRef(url=f"{BASE}uploads/{name}", position=index, heading=heading)
                  for index, name in enumerate(images))
-    post = Post(url=f"{BASE}back/", title="Back Day", remote_id="7", body_html="<p>Rows.</p>",
+    post = Post(url=f"{BASE}{slug}/", title=f"{slug.title()} Day", remote_id=slug, body_html="<p>Rows.</p>",
                 body_text="Rows.", published_at=datetime(2024, 1, 15, tzinfo=timezone.utc), images=refs)
     store.save_post(db, site_id=site_id, site_base_url=BASE, post=post)
     for name, data in images.items():
@@ -88,6 +90,37 @@ def test_reads_each_file_once_and_a_rerun_reads_only_new_images(tmp_path: Path) 
     newer = run_ocr(db_path, engine_factory=FakeEngineV2)
     assert newer.read == 3
     assert query(db_path, "select count(*) from routine_exercises") == [(4,)]
+
+
+def test_a_run_with_nothing_new_starts_no_worker(tmp_path: Path, monkeypatch) -> None:
+    db_path = tmp_path / "a.db"
+    starts = tmp_path / "engine-starts.txt"
+    monkeypatch.setenv("OCR_FAKE_STARTS", str(starts))
+    make_archive(db_path, {"card.png": BACK_CARD.encode()})
+    assert run_ocr(db_path, engine_factory=CountedEngine).read == 1
+    [worker_pid] = starts.read_text().split()
+    assert int(worker_pid) != os.getpid()  # the engine was built in the worker process
+    progress: list[tuple[int, int]] = []
+    again = run_ocr(db_path, engine_factory=CountedEngine, on_progress=lambda *p: progress.append(p))
+    assert (again.read, again.engine, again.engine_version) == (0, "fake", "1/test")
+    assert progress == [(0, 0)]
+    assert starts.read_text().split() == [worker_pid]  # no second engine, so no worker
+    db = store.open_db(db_path)
+    add_file(db, tmp_path, "new.png", b"Squat 5 x 5")
+    db.close()
+    assert run_ocr(db_path, engine_factory=CountedEngine).read == 1
+    assert len(starts.read_text().split()) == 2
+
+
+@pytest.mark.ocr
+def test_the_default_engine_names_its_version_without_loading_models(tmp_path: Path) -> None:
+    code = ("import sys; from scraper.ocr.engine import OcrEngine; print(*OcrEngine.identity()); "
+            "print(sorted(m for m in ('rapidocr', 'onnxruntime', 'cv2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True, timeout=60)
+    identity, loaded = out.stdout.splitlines()
+    name, version = identity.split()
+    assert name == "rapidocr" and "PP-OCRv6" in version and loaded == "[]"
 
 
 def test_a_bad_image_is_recorded_and_not_retried_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -141,6 +174,7 @@ KILLABLE_RUN = """
 import sys
 sys.path[:0] = [{tests!r}, {repo!r}]
 from ocr_fakes import FakeEngine
+from scraper.ocr.engine import OcrEngine
 from scraper.ocr_run import run_ocr
 run_ocr({db!r}, engine_factory=FakeEngine)
 """
@@ -231,6 +265,8 @@ def test_ocr_command_reads_the_routine_cards_of_an_archive(tmp_path: Path) -> No
     assert any("Bulgarian split squat" in row[0] for row in text)
     again = CliRunner().invoke(cli, ["ocr", "--db", str(db_path)])
     assert "read 0 images" in again.output
+    stored = {row[0] for row in query(db_path, "select engine || ' ' || engine_version from image_text")}
+    assert stored == {" ".join(OcrEngine.identity())}  # what the worker wrote is what a run looks for
 
 
 @pytest.mark.ocr
@@ -250,7 +286,7 @@ def test_ocr_json_prints_one_object_per_file(tmp_path: Path) -> None:
         ("Pallof press", 3, "10", 60), ("Copenhagen plank", 3, "30 s", 60),
         ("Dead bug", 3, "12", 60), ("Hollow hold", 2, "AMRAP", 60),
     ]
-    assert bad["file"].endswith("broken.png") and "error" in bad
+    assert bad["file"].endswith("broken.png") and bad["error"] == "not an image (no image format recognised)"
     assert result.stderr.strip() == "Error: 1 of 2 files could not be read"
 
 
@@ -321,3 +357,38 @@ def test_an_image_file_missing_from_the_store_is_skipped_not_recorded(tmp_path: 
     assert (report.read, report.failed) == (1, 0) and progress[-1] == (2, 2)
     gone.write_bytes(data)  # back in the store: read on the next run
     assert run_ocr(db_path, engine_factory=FakeEngine).read == 1
+
+
+def test_shards_with_readings_merge_into_one_archive_with_every_reading_once(tmp_path: Path) -> None:
+    from scraper.merge import merge_archives
+
+    first, second = tmp_path / "one" / "a.db", tmp_path / "two" / "a.db"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    make_archive(first, {"card.png": BACK_CARD.encode(), "squat.png": b"Squat 5 x 5\nRest 3 min"}, slug="back")
+    make_archive(second, {"card.png": BACK_CARD.encode(), "legs.png": b"Lunge 3 x 12\nLeg press 4 x 10"},
+                 slug="legs")
+    for shard in (first, second):
+        run_ocr(shard, engine_factory=FakeEngine)
+    every = "select sha256, engine, engine_version, text, line_count from image_text"
+    rows = ("select t.sha256, r.position, r.exercise, r.sets, r.reps, r.rest_seconds from routine_rows r "
+            "join image_text t on t.id = r.image_text_id")
+    wanted_text = sorted(set(query(first, every)) | set(query(second, every)))
+    wanted_rows = sorted(set(query(first, rows)) | set(query(second, rows)))
+    assert len(wanted_text) == 3 and len(wanted_rows) == 5  # the card is in both shards, read in each
+    lines = ("select t.sha256, l.position, l.text, l.box from image_text_lines l "
+             "join image_text t on t.id = l.image_text_id")
+    wanted_lines = sorted(set(query(first, lines)) | set(query(second, lines)))
+
+    target = tmp_path / "merged" / "a.db"
+    for _ in range(2):  # merging again adds nothing
+        merge_archives(target, [first, second])
+        assert sorted(query(target, every)) == wanted_text
+        assert sorted(query(target, rows)) == wanted_rows
+        assert sorted(query(target, lines)) == wanted_lines
+    assert sorted(query(target, "select post_title, exercise from routine_exercises")) == [
+        ("Back Day", "Barbell row"), ("Back Day", "Face pull"), ("Back Day", "Squat"),
+        ("Legs Day", "Barbell row"), ("Legs Day", "Face pull"), ("Legs Day", "Leg press"),
+        ("Legs Day", "Lunge"),
+    ]
+    assert run_ocr(target, engine_factory=FakeEngine).read == 0  # the merged readings count as read

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import math
+import re
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from scraper.errors import ScraperError
 from scraper.ocr.layout import order_lines
 from scraper.ocr.records import ImageReading, OcrLine
 
-__all__ = ["OcrEngine", "OcrImageError", "OcrUnavailable", "ocr_available"]
+__all__ = ["OcrEngine", "OcrImageError", "OcrUnavailable", "engine_version", "ocr_available"]
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,19 @@ REC_MODEL = "PP-OCRv6_rec_small"
 MIN_SIDE = 16
 # Larger images are scaled down to this longest side before reading (pixels).
 MAX_SIDE = 2000
+# The text probe runs detection alone on the image scaled to this longest side (pixels)...
+PROBE_SIDE = 640
+# ...and counts a box as a text line when it is at most this share of the image's height
+# and not much narrower than it is tall: on photos without text the detector outlines
+# whole colour fields or thin upright edges, never line-shaped boxes.
+PROBE_MAX_LINE_SHARE = 1 / 3
+PROBE_MIN_ASPECT = 0.8
+
+
+# onnxruntime threads per model (intra- and inter-op). One thread read cards about a
+# third faster than two on a 2-core machine that other jobs share (BENCHMARKS.md);
+# None leaves onnxruntime's default (one per physical core).
+THREADS = 1
 
 
 class OcrUnavailable(ScraperError):
@@ -74,6 +89,18 @@ def _model_dir() -> Path:
     return folder
 
 
+def engine_version() -> str:
+    """Return the version that marks a reading: RapidOCR's package version and model names.
+
+    Computed without loading any model or importing RapidOCR, so a run can tell
+    what is left to read before it starts an engine.
+
+    :raises OcrUnavailable: the OCR extra or one of its bundled models is missing.
+    """
+    _model_dir()
+    return f"{metadata.version('rapidocr')}/{DET_MODEL}+{REC_MODEL}"
+
+
 class OcrEngine:
     """An OCR engine that loads its models once and reads images one by one.
 
@@ -85,7 +112,12 @@ class OcrEngine:
 
     name = "rapidocr"
 
-    def __init__(self, *, threads: int | None = None) -> None:
+    @classmethod
+    def identity(cls) -> tuple[str, str]:
+        """Return ``(name, version)`` of the readings this engine makes, loading no model."""
+        return cls.name, engine_version()
+
+    def __init__(self, *, threads: int | None = THREADS) -> None:
         folder = _model_dir()
         try:
             from rapidocr import RapidOCR
@@ -105,18 +137,28 @@ class OcrEngine:
             for part in ("intra_op_num_threads", "inter_op_num_threads"):
                 params[f"EngineConfig.onnxruntime.{part}"] = threads
         self._ocr = RapidOCR(params=params)
-        self.version = f"{metadata.version('rapidocr')}/{DET_MODEL}+{REC_MODEL}"
+        # A second, detection-only pipeline at low resolution (the detection model is 10 MB).
+        # One thread: a second thread pool would spin beside the full pipeline's.
+        self._probe = RapidOCR(params={
+            **{key: value for key, value in params.items() if not key.startswith("Rec.")},
+            "Global.use_rec": False,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": PROBE_SIDE,
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        })
+        self.version = engine_version()
 
     def read(self, image: bytes) -> ImageReading:
         """Read the text of ``image`` (PNG, JPEG, GIF, WebP... bytes), lines in reading order.
 
-        A photo without text gives a reading with no lines; detection finding no
-        text box ends the work before recognition runs.
+        A photo without text gives a reading with no lines: a quick detection on a
+        small copy (see ``may_have_text``) finds no text line and ends the work there.
 
         :raises OcrImageError: the bytes are not a decodable image.
         """
         picture = _decode(image)
-        if min(picture.size) < MIN_SIDE:
+        if min(picture.size) < MIN_SIDE or not self._probe_lines(picture):
             return self._reading([])
         result = self._ocr(picture)
         boxes = getattr(result, "boxes", None)
@@ -132,6 +174,28 @@ class OcrEngine:
         ]
         return self._reading(order_lines(lines))
 
+    def may_have_text(self, image: bytes) -> bool:
+        """Say whether the quick probe finds a text line in ``image`` (a full read follows only then).
+
+        :raises OcrImageError: the bytes are not a decodable image.
+        """
+        picture = _decode(image)
+        return min(picture.size) >= MIN_SIDE and self._probe_lines(picture) > 0
+
+    def _probe_lines(self, picture: Any) -> int:
+        """Count line-shaped boxes that detection finds on a copy at most PROBE_SIDE pixels."""
+        picture = picture.copy()
+        picture.thumbnail((PROBE_SIDE, PROBE_SIDE))
+        boxes = getattr(self._probe(picture), "boxes", None)
+        if boxes is None:
+            return 0
+        lines = 0
+        for box in boxes:
+            (x0, y0), (x1, y1), _, (x3, y3) = box[:4]
+            width, height = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
+            lines += height <= picture.height * PROBE_MAX_LINE_SHARE and width >= PROBE_MIN_ASPECT * height
+        return lines
+
     def _reading(self, lines: list[OcrLine]) -> ImageReading:
         return ImageReading.from_lines(lines, engine=self.name, engine_version=self.version)
 
@@ -139,7 +203,7 @@ class OcrEngine:
 def _decode(image: bytes) -> Any:
     """Decode image bytes to an upright RGB Pillow image (first frame of an animation).
 
-    :raises OcrImageError: not an image Pillow can decode.
+    :raises OcrImageError: not an image Pillow can decode (the message names no buffer).
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -153,5 +217,12 @@ def _decode(image: bytes) -> Any:
                 flat.paste(rgba, mask=rgba.getchannel("A"))
                 return flat
             return upright.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise OcrImageError(f"not a readable image: {exc}") from exc
+    except UnidentifiedImageError:
+        raise OcrImageError("not an image (no image format recognised)") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise OcrImageError(f"not a readable image: {_without_object_names(str(exc))}") from exc
+
+
+def _without_object_names(message: str) -> str:
+    """Drop ``<... object at 0x...>`` from a library's message (it names a memory buffer)."""
+    return re.sub(r"\s*<[^<>]* object at 0x[0-9a-fA-F]+>", "", message).strip() or "cannot decode it"

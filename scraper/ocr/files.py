@@ -13,7 +13,7 @@ from scraper.ocr.engine import OcrEngine, OcrImageError
 from scraper.ocr.records import ImageReading
 from scraper.ocr.routine import parse_routine
 
-__all__ = ["read_files_json", "reading_json"]
+__all__ = ["error_json", "read_files_json", "reading_json"]
 
 
 def reading_json(file: str, reading: ImageReading) -> dict[str, Any]:
@@ -38,19 +38,27 @@ def read_files_json(paths: Iterable[str | Path], *,
                     engine: OcrEngine | None = None) -> Iterator[dict[str, Any]]:
     """Read each image file with OCR and yield its JSON object, in the order given.
 
-    The engine (models loaded once) is built on first use unless one is passed.
+    A file that cannot be read or is not an image yields ``{"file", "error"}`` (a
+    one-line message) and the next file is read. The engine (models loaded once) is
+    built on first use unless one is passed.
 
     :raises OcrUnavailable: the OCR extra is not installed.
-    :raises OcrImageError: a file cannot be read or is not an image (the message names it).
     """
     for path in paths:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise OcrImageError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+            yield error_json(str(path), f"cannot read the file: {exc.strerror or exc}")
+            continue
         engine = engine or OcrEngine()
         try:
             reading = engine.read(data)
         except OcrImageError as exc:
-            raise OcrImageError(f"{path}: {exc}") from exc
+            yield error_json(str(path), str(exc))
+            continue
         yield reading_json(str(path), reading)
+
+
+def error_json(file: str, error: str) -> dict[str, Any]:
+    """Return the JSON object of a file that could not be read."""
+    return {"file": file, "error": error}

@@ -1,6 +1,7 @@
 """Reading order of OCR lines from their boxes: rows, table cells and text columns.
 
-A card in two columns ("Day A" beside "Day B") is read column by column; the cells
+A bullet glyph the OCR found as a box of its own is joined to the line it marks. A
+card in two columns ("Day A" beside "Day B") is read column by column; the cells
 of a table (Exercise | Sets | Reps | Rest) are read row by row, left to right. The
 boxes are first straightened by the card's median skew, so a photo taken at a
 slight angle still falls into rows. Pure functions; imports only ``records``.
@@ -17,13 +18,17 @@ from statistics import median
 
 from scraper.ocr.records import OcrLine
 
-__all__ = ["group_rows", "order_lines"]
+__all__ = ["group_rows", "join_bullets", "order_lines"]
 
 # Words that make up table columns of numbers ("Sets", "Reps", "Rest 90 s"), not text columns.
 _SCHEME_WORDS = frozenset(
     ["sets", "set", "reps", "rep", "rest", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "amrap", "each", "side", "per", "leg", "arm", "tempo", "rpe", "rir", "load", "weight", "kg", "kgs", "lbs", "lb", "x", "of", "and", "to", "hold"]
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# A line that is nothing but bullet glyphs marks the line to its right.
+_BULLET = re.compile(r"[•·▪►▸‣◦●○■□✓✔]+")
+# How far right of a bullet (in line heights) the line it marks may start.
+_BULLET_REACH = 3.0
 
 
 @dataclass(frozen=True)
@@ -184,8 +189,49 @@ def _columns(block: list[_Item], gutters: list[tuple[float, float]],
     return columns
 
 
+def _is_bullet(line: OcrLine) -> bool:
+    return _BULLET.fullmatch(line.text.strip()) is not None
+
+
+def join_bullets(lines: Sequence[OcrLine]) -> list[OcrLine]:
+    """Join each lone bullet glyph to the nearest line starting just right of it on its row.
+
+    The joined line reads ``"● Barbell row 4 x 8"``, keeps the marked line's
+    confidence and height, and its box reaches left over the bullet. A bullet that marks no line
+    stays as it is.
+    """
+    items = {it.index: it for it in _items(lines)}
+    marked: dict[int, int] = {}  # line index -> index of its bullet
+    for i, line in enumerate(lines):
+        bullet = items.get(i)
+        if bullet is None or not _is_bullet(line):
+            continue
+        targets = [it for it in items.values()
+                   if it.index not in marked and not _is_bullet(lines[it.index])
+                   and _same_row(bullet, it) and it.x0 >= bullet.x0
+                   and it.x0 - bullet.x1 <= _BULLET_REACH * it.height]
+        if targets:
+            marked[min(targets, key=lambda it: it.x0).index] = i
+    bullets = set(marked.values())
+    joined = []
+    for i, line in enumerate(lines):
+        if i in bullets:
+            continue
+        if i in marked:
+            mark = lines[marked[i]]
+            box = line.box
+            if len(line.box) == 4 == len(mark.box):  # reach left to the bullet, keep the line's height
+                (left, _), (_, top), (_, bottom) = mark.box[0], line.box[0], line.box[3]
+                box = ((left, top), line.box[1], line.box[2], (left, bottom))
+            line = OcrLine(text=f"{mark.text.strip()} {line.text}", confidence=line.confidence, box=box)
+        joined.append(line)
+    return joined
+
+
 def order_lines(lines: Sequence[OcrLine]) -> list[OcrLine]:
-    """Return ``lines`` in reading order; lines without a box keep their place at the end."""
+    """Return ``lines`` in reading order, lone bullets joined to their lines; lines without a
+    box keep their place at the end."""
+    lines = join_bullets(lines)
     items = _items(lines)
     if not items:
         return list(lines)
