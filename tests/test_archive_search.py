@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 import sqlite_utils
 from datasette.app import Datasette
+from ocr_fakes import FakeEngine, FakeEngineV2
 
 from schemas import migrations
 from scraper import store
 from scraper.publish import datasette_kwargs, serve_command_args
-from tests.ocr_fakes import FakeEngine, FakeEngineV2
 
 MALFORMED = ['"unbalanced', "AND", "*", "-", "(", "OR", "NOT", '""', ")(", "-squat", "title:"]
 
