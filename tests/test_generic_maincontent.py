@@ -161,3 +161,21 @@ def test_ingredient_list_beside_the_method_joins_it() -> None:
     assert "6 g of ingredient number 6" in out
     assert out.count("Paragraph") == 6
     assert "Other recipes" not in out
+
+
+def test_method_wrapped_with_a_time_line_still_climbs_to_the_ingredients() -> None:
+    items = "".join(f"<li>{n} g of ingredient number {n}</li>" for n in range(1, 7))
+    steps = "".join(f"<dt>{n}.</dt><dd>{PROSE.format(n=n)}</dd>" for n in range(1, 9))
+    html = (
+        "<html><head><title>Oat bars | Example</title></head><body><article>"
+        f"<h1>Oat bars</h1><section class='ingredients'><ul>{items}</ul></section>"
+        "<div class='preparation'>"
+        "<div class='time'>Work time: 45 minutes, resting time: 1 hour</div>"
+        f"<dl class='steps'>{steps}</dl></div></article>"
+        "<div class='more'><a href='/a'>Other recipes you could bake this weekend</a></div>"
+        "</body></html>"
+    )
+    out = text(html)
+    assert "6 g of ingredient number 6" in out
+    assert out.count("Paragraph") == 8
+    assert "Other recipes" not in out

@@ -676,7 +676,7 @@ def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
-        if _prose(stats, parent) <= _prose(stats, node) + 40:
+        if _prose(stats, parent) <= _prose(stats, node) + _small_addition(stats[node]):
             node = parent
             continue
         ns = stats[node]
@@ -696,6 +696,11 @@ def _climb(best: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._
         node = chosen = parent
         steps += 1
     return chosen
+
+
+def _small_addition(s: _Stats) -> int:
+    """Text a wrapper may add and still be climbed through for free (a time or level line)."""
+    return max(40, min(80, (s.text - s.links) // 20))
 
 
 # A parent that adds a list or table to the chosen block: at most this share of
