@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from scraper.extract import extract_article_text
 from scraper.extract._html import parse_html
 from scraper.extract.maincontent import find_main_content, render_text
@@ -179,3 +181,28 @@ def test_method_wrapped_with_a_time_line_still_climbs_to_the_ingredients() -> No
     assert "6 g of ingredient number 6" in out
     assert out.count("Paragraph") == 8
     assert "Other recipes" not in out
+
+
+def test_body_declared_only_in_json_ld_is_read_when_the_page_shows_a_stub() -> None:
+    declared = "\n".join(PROSE[3:-4].format(n=n) for n in range(1, 6))
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Squats", "articleBody": declared})
+    html = (
+        "<html><head><title>Squats | Example</title>"
+        f"<script type='application/ld+json'>{ld}</script></head><body><article>"
+        "<h1>Squats</h1><p>The squat, explained: how to keep the bar over the foot.</p>"
+        "<div id='app'></div></article></body></html>"
+    )
+    out = text(html)
+    assert "Paragraph 5: the squat is a hinge" in out
+    assert out.count("Paragraph") == 5
+
+
+def test_json_ld_body_no_longer_than_the_page_text_is_not_used() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "articleBody": "Declared summary only. " * 30})
+    html = (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body>"
+        f"<article>{body(6)}</article></body></html>"
+    )
+    out = text(html)
+    assert "Declared summary" not in out
+    assert out.count("Paragraph") == 6
