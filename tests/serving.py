@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,22 +28,27 @@ def serving(argv: Sequence[str], port: int, *, cwd: Path | None = None,
 
     The test fails with the command's last output when it exits or does not answer within ``wait_s``.
     """
-    process = subprocess.Popen(list(argv), cwd=cwd, env=None if env is None else dict(env),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + wait_s
-        while True:
+    with tempfile.TemporaryFile() as output:  # a file, not a pipe: a long-lived server's log never blocks it
+        process = subprocess.Popen(list(argv), cwd=cwd, env=None if env is None else dict(env),
+                                   stdout=output, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + wait_s
+            while True:
+                try:
+                    if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output.seek(0)
+                    pytest.fail(f"{' '.join(argv[1:3])} did not serve: {output.read().decode()[-3000:]}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
             try:
-                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"{' '.join(argv[1:3])} did not serve: {output[-3000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

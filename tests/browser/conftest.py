@@ -5,11 +5,7 @@ chromium driven by Playwright (no browser download)."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive_fixture import ArchiveFixture, build_archive  # noqa: E402
+from serving import free_port, serving  # noqa: E402
 
 from scraper.publish import serve_command_args  # noqa: E402
 
@@ -33,12 +30,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -59,31 +50,9 @@ class PageWatch:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     archive = build_archive(tmp_path_factory.mktemp("browser-archive"))
-    port = _free_port()
-    log = tmp_path_factory.mktemp("datasette-log") / "datasette.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            serve_command_args(archive.db_path, port=port), stdout=out, stderr=subprocess.STDOUT
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base_url + "/-/versions.json", timeout=2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"datasette did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.1)
+    port = free_port()
+    with serving(serve_command_args(archive.db_path, port=port), port) as base_url:
         yield Server(base_url=base_url, archive=archive)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -153,31 +122,9 @@ def formatted_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Forma
 
     archive = build_archive(tmp_path_factory.mktemp("formatted-archive"))
     post = add_formatted_post(archive)
-    port = _free_port()
-    log = tmp_path_factory.mktemp("formatted-log") / "datasette.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            serve_command_args(archive.db_path, port=port), stdout=out, stderr=subprocess.STDOUT
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base_url + "/-/versions.json", timeout=2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"datasette did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.1)
+    port = free_port()
+    with serving(serve_command_args(archive.db_path, port=port), port) as base_url:
         yield FormattedServer(base_url=base_url, archive=archive, post=post)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 #: Set to refresh the screenshots the README shows (archive/static/screenshots/).

@@ -3,15 +3,13 @@ the raw text folded away until the reader opens it. Screenshot: post-routine-car
 
 from __future__ import annotations
 
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PageWatch, _free_port
+from conftest import PageWatch
 from playwright.sync_api import Page, expect
+from serving import free_port, serving
 from test_ocr_run import CARDS, make_archive
 
 from scraper.ocr_run import run_ocr
@@ -25,24 +23,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_path = tmp_path_factory.mktemp("ocr-browser") / "fitness.db"
     make_archive(db_path, {"back.png": (CARDS / "back-routine-1-card.png").read_bytes()})
     assert run_ocr(db_path).rows == 4
-    port = _free_port()
-    process = subprocess.Popen(serve_command_args(db_path, port=port), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/-/versions.json", timeout=2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("datasette did not start") from None
-                time.sleep(0.1)
+    port = free_port()
+    with serving(serve_command_args(db_path, port=port), port) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_rows_show_under_the_card_and_the_raw_text_opens_on_demand(
