@@ -206,3 +206,19 @@ def test_json_ld_body_no_longer_than_the_page_text_is_not_used() -> None:
     out = text(html)
     assert "Declared summary" not in out
     assert out.count("Paragraph") == 6
+
+
+def test_ruby_annotations_and_zero_width_spaces_are_not_in_the_text() -> None:
+    html = (
+        "<html><body><article>"
+        "<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもの<ruby>法律<rt>ほうりつ</rt></ruby>"
+        "ができました。" + "これは長い記事の文です。" * 12 + "</p>"
+        "<p>Long\u200bword and a word\u2060joiner, then a soft hy\u00adphen that stays. "
+        + "More prose follows, with commas, as an article has. " * 4
+        + "</p></article></body></html>"
+    )
+    out = text(html)
+    assert "子どもの法律ができました。" in out
+    assert "ほうりつ" not in out and "(" not in out
+    assert "Longword" in out and "wordjoiner" in out
+    assert "hy\u00adphen" in out

@@ -1272,10 +1272,19 @@ def _is_image_block(el: etree._Element) -> bool:
     return len(_norm("".join(el.itertext()))) < 200 and next(el.iter("p"), None) is None
 
 
+# Characters that are never drawn: the zero-width space, the word joiner and a stray
+# byte-order mark. Soft hyphens and the joiners that shape a script's letters stay.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+# Ruby annotations (pronunciation over East Asian text) and their fallback brackets.
+_RUBY_NOTES = frozenset({"rt", "rp"})
+
+
 def render_text(el: etree._Element, *, captions: bool = True) -> str:
     """Render an element tree as text, one line per block.
 
-    ``captions`` False leaves out figure captions and photo credits.
+    ``captions`` False leaves out figure captions and photo credits. Ruby
+    annotations and zero-width spaces are left out, so the text reads as the
+    page does.
     """
     parts: list[str] = []
 
@@ -1286,8 +1295,10 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
         if node.text:
             parts.append(node.text)
         for child in node:
-            if isinstance(child.tag, str) and (
-                captions or not (_is_caption(child) or _is_image_block(child))
+            if (
+                isinstance(child.tag, str)
+                and child.tag not in _RUBY_NOTES
+                and (captions or not (_is_caption(child) or _is_image_block(child)))
             ):
                 walk(child)
             if child.tail:
@@ -1296,5 +1307,5 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
             parts.append("\n")
 
     walk(el)
-    lines = (squash(line) for line in "".join(parts).split("\n"))
+    lines = (squash(line) for line in _INVISIBLE.sub("", "".join(parts)).split("\n"))
     return "\n".join(line for line in lines if line)
