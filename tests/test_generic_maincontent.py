@@ -222,3 +222,14 @@ def test_ruby_annotations_and_zero_width_spaces_are_not_in_the_text() -> None:
     assert "ほうりつ" not in out and "(" not in out
     assert "Longword" in out and "wordjoiner" in out
     assert "hy\u00adphen" in out
+
+
+def test_text_is_in_composed_unicode_form() -> None:
+    decomposed = "Cafe\u0301 au lait"
+    html = (
+        "<html><body><article><p>"
+        + f"{decomposed}, the drink, is simple to make at home. " * 6
+        + "</p></article></body></html>"
+    )
+    out = text(html)
+    assert "Caf\u00e9 au lait" in out and "\u0301" not in out

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1283,8 +1284,8 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
     """Render an element tree as text, one line per block.
 
     ``captions`` False leaves out figure captions and photo credits. Ruby
-    annotations and zero-width spaces are left out, so the text reads as the
-    page does.
+    annotations and zero-width spaces are left out and the text is in Unicode
+    composed form (NFC), so it reads and compares as the page shows it.
     """
     parts: list[str] = []
 
@@ -1307,5 +1308,6 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
             parts.append("\n")
 
     walk(el)
-    lines = (squash(line) for line in _INVISIBLE.sub("", "".join(parts)).split("\n"))
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", "".join(parts)))
+    lines = (squash(line) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
