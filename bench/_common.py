@@ -97,6 +97,57 @@ class _Server:
         self.stop()
 
 
+def nginx_site(listen: str, root: Path) -> str:
+    """One ``server`` block serving a generated blog's files like a WordPress site."""
+    return f"""
+    server {{
+        listen {listen};
+        root {root.resolve()};
+        location /wp-json/ {{ return 404; }}
+        location ~ /feed/$ {{
+            types {{ }}
+            default_type application/rss+xml;
+            try_files ${{uri}}index.xml =404;
+        }}
+        location / {{ try_files $uri $uri/index.html =404; }}
+    }}"""
+
+
+def nginx_config(
+    workdir: Path, access_log: Path, log_format: str, servers: str, *, workers: int = 1,
+    connections: int = 1024,
+) -> str:
+    """A private nginx configuration: pid, logs and temporary files under ``workdir``."""
+    temp = workdir / "tmp"
+    temp.mkdir(exist_ok=True)
+    return f"""
+worker_processes {workers};
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
+events {{ worker_connections {connections}; }}
+http {{
+    types {{
+        text/html html; text/plain txt; application/xml xml; application/json json;
+        image/jpeg jpg jpeg; image/png png; image/gif gif; image/webp webp;
+    }}
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types text/html text/plain application/xml;
+    log_format bench '{log_format}';
+    access_log {access_log} bench;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    keepalive_requests 1000000;{servers}
+}}
+"""
+
+
 class NginxServer(_Server):
     """Debian's nginx with a private config, pid and logs under ``workdir``."""
 
@@ -111,46 +162,9 @@ class NginxServer(_Server):
         self.access_log = workdir / "access.log"
         if self.access_log.exists():
             self.access_log.unlink()
-        temp = workdir / "tmp"
-        temp.mkdir(exist_ok=True)
         conf = workdir / "nginx.conf"
-        conf.write_text(f"""
-worker_processes {workers};
-pid {workdir}/nginx.pid;
-error_log {workdir}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    types {{
-        text/html html; text/plain txt; application/xml xml; application/json json;
-        image/jpeg jpg jpeg; image/png png; image/gif gif; image/webp webp;
-    }}
-    default_type application/octet-stream;
-    charset utf-8;
-    charset_types text/html text/plain application/xml;
-    log_format bench '{LOG_FORMAT}';
-    access_log {self.access_log} bench;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    server {{
-        listen 127.0.0.1:{self.port};
-        root {root.resolve()};
-        location /wp-json/ {{ return 404; }}
-        location ~ /feed/$ {{
-            types {{ }}
-            default_type application/rss+xml;
-            try_files ${{uri}}index.xml =404;
-        }}
-        location / {{ try_files $uri $uri/index.html =404; }}
-    }}
-}}
-""")
+        site = nginx_site(f"127.0.0.1:{self.port}", root)
+        conf.write_text(nginx_config(workdir, self.access_log, LOG_FORMAT, site, workers=workers))
         self.proc = subprocess.Popen(
             [NGINX, "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -173,46 +173,11 @@ class ManyNginx(ManyServer):
         workdir.mkdir(parents=True, exist_ok=True)
         self.access_log = workdir / "access.log"
         self.access_log.unlink(missing_ok=True)
-        temp = workdir / "tmp"
-        temp.mkdir(exist_ok=True)
-        servers = "".join(f"""
-    server {{
-        listen {blog.address}:{port};
-        root {blog.site.resolve()};
-        location /wp-json/ {{ return 404; }}
-        location ~ /feed/$ {{
-            types {{ }}
-            default_type application/rss+xml;
-            try_files ${{uri}}index.xml =404;
-        }}
-        location / {{ try_files $uri $uri/index.html =404; }}
-    }}""" for blog in blogs)
+        servers = "".join(common.nginx_site(f"{blog.address}:{port}", blog.site) for blog in blogs)
         conf = workdir / "nginx.conf"
-        conf.write_text(f"""
-worker_processes 1;
-pid {workdir}/nginx.pid;
-error_log {workdir}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    types {{
-        text/html html; text/plain txt; application/xml xml; application/json json;
-        image/jpeg jpg jpeg; image/png png; image/gif gif; image/webp webp;
-    }}
-    default_type application/octet-stream;
-    charset utf-8;
-    charset_types text/html text/plain application/xml;
-    log_format many '{LOG_FORMAT}';
-    access_log {self.access_log} many;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    sendfile on;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;{servers}
-}}
-""")
+        conf.write_text(
+            common.nginx_config(workdir, self.access_log, LOG_FORMAT, servers, connections=4096)
+        )
         self.proc = subprocess.Popen([common.NGINX, "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _wait_listening([blog.address for blog in blogs], port, self.proc)
