@@ -222,3 +222,20 @@ def test_ruby_annotations_and_zero_width_spaces_are_not_in_the_text() -> None:
     assert "ほうりつ" not in out and "(" not in out
     assert "Longword" in out and "wordjoiner" in out
     assert "hy\u00adphen" in out
+
+
+def test_thread_of_posts_with_linked_headings_is_the_page_not_a_teaser_list() -> None:
+    posts = "".join(
+        f"<article class='post'><h3><a href='/thread/7#post-{i}'>Reply #{i}</a></h3>"
+        f"{PROSE.format(n=f'{i}a')}{PROSE.format(n=f'{i}b')}</article>"
+        for i in range(1, 11)
+    )
+    html = (
+        "<html><body><nav><a href='/'>Forum</a></nav>"
+        f"<div class='thread'>{posts}</div>"
+        f"<footer><p>{'Community rules, moderation and privacy notes for every member. ' * 5}</p>"
+        "</footer></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 20
+    assert "Community rules" not in out

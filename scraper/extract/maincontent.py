@@ -506,13 +506,23 @@ def _strip(body: etree._Element) -> None:
         # wrapper, a theme that calls the article "post-meta").
         prose = _prose(stats, el)
         if el in teaser_set:
-            keep = total - prose < 300
+            keep = _is_the_page(stats[el], prose, total)
         else:
             keep = prose > 0.4 * total
         if keep:
             continue
         removed.add(el)
         _remove(el)
+
+
+def _is_the_page(s: _Stats, prose: int, total: int) -> bool:
+    """A list of cards that is the page itself: nearly all its prose, little of it link text.
+
+    A forum thread or a listicle whose posts carry linked headings reads as
+    a teaser list; related-story lists are mostly links and hold a small
+    part of the page's prose.
+    """
+    return total - prose < 300 or (prose > 0.9 * total and s.links <= 0.15 * s.text)
 
 
 def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
