@@ -239,3 +239,25 @@ def test_thread_of_posts_with_linked_headings_is_the_page_not_a_teaser_list() ->
     out = text(html)
     assert out.count("Paragraph") == 20
     assert "Community rules" not in out
+
+
+def test_header_or_form_holding_a_run_of_paragraphs_is_kept_and_a_lead_header_is_not() -> None:
+    intro = "".join(PROSE.format(n=f"intro {i}") for i in range(1, 4))
+    html = (
+        "<html><body><header class='site'><a href='/'>Home</a><a href='/shop'>Shop</a></header>"
+        "<main><article><header><h1>Gym Bag</h1>"
+        "<p class='lead'>A short lead, with a comma, that sums the piece up.</p></header>"
+        f"<form action='/cart'><section class='details'>{intro}</section>"
+        "<input type='number' name='qty'><button>Add to cart</button></form>"
+        f"<div class='description'>{body(6)}</div></article></main></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph intro") == 3
+    assert out.count("Paragraph") == 9
+    assert "A short lead" not in out and "Shop" not in out
+    html = (
+        "<html><body><main><article>"
+        f"<header><h1>Gym Bag</h1>{intro}</header>"
+        f"<div class='text'>{body(6)}</div></article></main></body></html>"
+    )
+    assert text(html).count("Paragraph") == 9

@@ -10,7 +10,8 @@ How it decides, in three steps:
 1. *Strip*: elements that never hold article text (scripts, forms, hidden
    elements, navigation landmarks, and containers whose class or id names
    them as page furniture) are removed, unless removing one would take most
-   of the page's prose with it. A ``<noscript>`` that holds more text than
+   of the page's prose with it; a ``<header>`` or ``<form>`` holding a run of
+   paragraphs stays. A ``<noscript>`` that holds more text than
    the page around it (a page its script draws) is read instead.
 2. *Choose a container*: every text block (an element holding running text)
    scores by its length, its commas and how little of it is link text; the
@@ -55,6 +56,9 @@ _DROP_TAGS = frozenset(
 )  # fmt: skip
 # Landmarks of page chrome (dropped unless they hold most of the prose).
 _CHROME_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
+# Landmarks that also wrap article text (an intro section set as a <header>, a
+# product description inside its order form): kept when they hold a run of prose.
+_PROSE_LANDMARKS = frozenset({"header", "form"})
 _CHROME_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog",
      "menu", "menubar", "toolbar"}
@@ -486,6 +490,8 @@ def _strip(body: etree._Element) -> None:
         tag = el.tag
         role = el.get("role")
         if tag in _CHROME_TAGS or (role and role.lower() in _CHROME_ROLES):
+            if tag in _PROSE_LANDMARKS and _holds_prose_run(stats[el]):
+                continue
             chrome.append(el)
         elif el.get("class") or el.get("id"):
             negative, positive, embed, weak = _name_flags(_attr_words(el))
@@ -513,6 +519,11 @@ def _strip(body: etree._Element) -> None:
             continue
         removed.add(el)
         _remove(el)
+
+
+def _holds_prose_run(s: _Stats) -> bool:
+    """More than a lead: three or more paragraphs of running text."""
+    return _reads_as_prose(s) and s.paragraphs >= 3 and s.text - s.links >= 400
 
 
 def _is_the_page(s: _Stats, prose: int, total: int) -> bool:
