@@ -261,3 +261,18 @@ def test_header_or_form_holding_a_run_of_paragraphs_is_kept_and_a_lead_header_is
         f"<div class='text'>{body(6)}</div></article></main></body></html>"
     )
     assert text(html).count("Paragraph") == 9
+
+
+def test_prose_in_a_block_named_for_its_layout_stays_inside_the_body() -> None:
+    html = (
+        "<html><body><article><h1>Rows</h1><div class='section'>"
+        f"<div class='elementor-widget-container'>{body(4)}</div>"
+        f"<div class='elementor-widget-container'>{PROSE.format(n='widget')}</div>"
+        f"<div class='col hidden-xs'>{PROSE.format(n='wide screens')}</div>"
+        "<div class='widget'><ul><li><a href='/a'>Archive</a></li><li><a href='/b'>Tags</a></li>"
+        "</ul></div></div></article></body></html>"
+    )
+    out = text(html)
+    assert "Paragraph widget" in out and "Paragraph wide screens" in out
+    assert out.count("Paragraph") == 6
+    assert "Archive" not in out

@@ -99,6 +99,10 @@ _NEGATIVE = re.compile(
 _WEAK_NEGATIVE = frozenset(
     {"header", "widget", "print", "teaser", "teasers", "hidden", "carousel", "slideshow"}
 )
+# Of those, the words naming a part of the layout rather than furniture (a page
+# builder's widget, a section's header, a responsive "hidden-xs"): prose under
+# such a name inside the chosen container stays.
+_LAYOUT_WORDS = frozenset({"header", "widget", "hidden"})
 _POSITIVE = re.compile(
     r"(?:^|[-_ ])(?:article|articlebody|article-body|article-content|articlecontent|body|"
     r"content|entry|entry-content|e-content|post|post-body|post-content|postcontent|"
@@ -1051,9 +1055,22 @@ def _drop_orphan_headings(container: etree._Element, removed: list[str]) -> None
         _remove(el)
 
 
+@lru_cache(maxsize=4096)
+def _layout_named(words: str) -> bool:
+    """True when every furniture word among the class/id ``words`` names a part of the layout."""
+    return all(
+        match.group(0).strip("-_ ").lower() in _LAYOUT_WORDS for match in _NEGATIVE.finditer(words)
+    )
+
+
+def _layout_prose(el: etree._Element, s: _Stats) -> bool:
+    """Prose in a block whose furniture-sounding name only names its place in the layout."""
+    return _reads_as_prose(s) and _layout_named(_attr_words(el))
+
+
 def _conditionally_furniture(el: etree._Element, s: _Stats) -> bool:
     weight = _class_weight(el)
-    if weight < 0 and not _is_marked_body(el):
+    if weight < 0 and not _is_marked_body(el) and not _layout_prose(el, s):
         return True
     if s.text == 0:
         return s.images == 0 and el.tag not in ("figure", "p")
