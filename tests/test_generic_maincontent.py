@@ -276,3 +276,16 @@ def test_prose_in_a_block_named_for_its_layout_stays_inside_the_body() -> None:
     assert "Paragraph widget" in out and "Paragraph wide screens" in out
     assert out.count("Paragraph") == 6
     assert "Archive" not in out
+
+
+def test_text_behind_a_read_more_expander_is_kept_and_the_link_is_not() -> None:
+    html = (
+        "<html><body><main><div class='description'>"
+        f"{body(5)}<div class='js-readmore'>{PROSE.format(n='more 1')}{PROSE.format(n='more 2')}"
+        "</div></div><div class='read-more'><a href='/next'>Read the next post</a></div>"
+        "</main></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph more") == 2
+    assert out.count("Paragraph") == 7
+    assert "Read the next post" not in out

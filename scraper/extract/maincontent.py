@@ -94,15 +94,17 @@ _NEGATIVE = re.compile(
     re.IGNORECASE,
 )
 # Furniture words that also name parts of an article (its header with the
-# standfirst, a page builder's "widget" blocks, print styling, teaser text):
-# such an element is stripped only when it does not read as prose.
+# standfirst, a page builder's "widget" blocks, print styling, teaser text, the
+# rest of the text behind a "read more" expander): such an element is stripped
+# only when it does not read as prose.
 _WEAK_NEGATIVE = frozenset(
-    {"header", "widget", "print", "teaser", "teasers", "hidden", "carousel", "slideshow"}
-)
+    {"header", "widget", "print", "teaser", "teasers", "hidden", "carousel", "slideshow",
+     "readmore", "read-more"}
+)  # fmt: skip
 # Of those, the words naming a part of the layout rather than furniture (a page
-# builder's widget, a section's header, a responsive "hidden-xs"): prose under
-# such a name inside the chosen container stays.
-_LAYOUT_WORDS = frozenset({"header", "widget", "hidden"})
+# builder's widget, a section's header, a responsive "hidden-xs", an expander):
+# prose under such a name inside the chosen container stays.
+_LAYOUT_WORDS = frozenset({"header", "widget", "hidden", "readmore", "read-more"})
 _POSITIVE = re.compile(
     r"(?:^|[-_ ])(?:article|articlebody|article-body|article-content|articlecontent|body|"
     r"content|entry|entry-content|e-content|post|post-body|post-content|postcontent|"
