@@ -233,3 +233,70 @@ def test_text_is_in_composed_unicode_form() -> None:
     )
     out = text(html)
     assert "Caf\u00e9 au lait" in out and "\u0301" not in out
+
+
+def test_thread_of_posts_with_linked_headings_is_the_page_not_a_teaser_list() -> None:
+    posts = "".join(
+        f"<article class='post'><h3><a href='/thread/7#post-{i}'>Reply #{i}</a></h3>"
+        f"{PROSE.format(n=f'{i}a')}{PROSE.format(n=f'{i}b')}</article>"
+        for i in range(1, 11)
+    )
+    html = (
+        "<html><body><nav><a href='/'>Forum</a></nav>"
+        f"<div class='thread'>{posts}</div>"
+        f"<footer><p>{'Community rules, moderation and privacy notes for every member. ' * 5}</p>"
+        "</footer></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 20
+    assert "Community rules" not in out
+
+
+def test_header_or_form_holding_a_run_of_paragraphs_is_kept_and_a_lead_header_is_not() -> None:
+    intro = "".join(PROSE.format(n=f"intro {i}") for i in range(1, 4))
+    html = (
+        "<html><body><header class='site'><a href='/'>Home</a><a href='/shop'>Shop</a></header>"
+        "<main><article><header><h1>Gym Bag</h1>"
+        "<p class='lead'>A short lead, with a comma, that sums the piece up.</p></header>"
+        f"<form action='/cart'><section class='details'>{intro}</section>"
+        "<input type='number' name='qty'><button>Add to cart</button></form>"
+        f"<div class='description'>{body(6)}</div></article></main></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph intro") == 3
+    assert out.count("Paragraph") == 9
+    assert "A short lead" not in out and "Shop" not in out
+    html = (
+        "<html><body><main><article>"
+        f"<header><h1>Gym Bag</h1>{intro}</header>"
+        f"<div class='text'>{body(6)}</div></article></main></body></html>"
+    )
+    assert text(html).count("Paragraph") == 9
+
+
+def test_prose_in_a_block_named_for_its_layout_stays_inside_the_body() -> None:
+    html = (
+        "<html><body><article><h1>Rows</h1><div class='section'>"
+        f"<div class='elementor-widget-container'>{body(4)}</div>"
+        f"<div class='elementor-widget-container'>{PROSE.format(n='widget')}</div>"
+        f"<div class='col hidden-xs'>{PROSE.format(n='wide screens')}</div>"
+        "<div class='widget'><ul><li><a href='/a'>Archive</a></li><li><a href='/b'>Tags</a></li>"
+        "</ul></div></div></article></body></html>"
+    )
+    out = text(html)
+    assert "Paragraph widget" in out and "Paragraph wide screens" in out
+    assert out.count("Paragraph") == 6
+    assert "Archive" not in out
+
+
+def test_text_behind_a_read_more_expander_is_kept_and_the_link_is_not() -> None:
+    html = (
+        "<html><body><main><div class='description'>"
+        f"{body(5)}<div class='js-readmore'>{PROSE.format(n='more 1')}{PROSE.format(n='more 2')}"
+        "</div></div><div class='read-more'><a href='/next'>Read the next post</a></div>"
+        "</main></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph more") == 2
+    assert out.count("Paragraph") == 7
+    assert "Read the next post" not in out

@@ -10,7 +10,8 @@ How it decides, in three steps:
 1. *Strip*: elements that never hold article text (scripts, forms, hidden
    elements, navigation landmarks, and containers whose class or id names
    them as page furniture) are removed, unless removing one would take most
-   of the page's prose with it. A ``<noscript>`` that holds more text than
+   of the page's prose with it; a ``<header>`` or ``<form>`` holding a run of
+   paragraphs stays. A ``<noscript>`` that holds more text than
    the page around it (a page its script draws) is read instead.
 2. *Choose a container*: every text block (an element holding running text)
    scores by its length, its commas and how little of it is link text; the
@@ -56,6 +57,9 @@ _DROP_TAGS = frozenset(
 )  # fmt: skip
 # Landmarks of page chrome (dropped unless they hold most of the prose).
 _CHROME_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
+# Landmarks that also wrap article text (an intro section set as a <header>, a
+# product description inside its order form): kept when they hold a run of prose.
+_PROSE_LANDMARKS = frozenset({"header", "form"})
 _CHROME_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog",
      "menu", "menubar", "toolbar"}
@@ -91,11 +95,17 @@ _NEGATIVE = re.compile(
     re.IGNORECASE,
 )
 # Furniture words that also name parts of an article (its header with the
-# standfirst, a page builder's "widget" blocks, print styling, teaser text):
-# such an element is stripped only when it does not read as prose.
+# standfirst, a page builder's "widget" blocks, print styling, teaser text, the
+# rest of the text behind a "read more" expander): such an element is stripped
+# only when it does not read as prose.
 _WEAK_NEGATIVE = frozenset(
-    {"header", "widget", "print", "teaser", "teasers", "hidden", "carousel", "slideshow"}
-)
+    {"header", "widget", "print", "teaser", "teasers", "hidden", "carousel", "slideshow",
+     "readmore", "read-more"}
+)  # fmt: skip
+# Of those, the words naming a part of the layout rather than furniture (a page
+# builder's widget, a section's header, a responsive "hidden-xs", an expander):
+# prose under such a name inside the chosen container stays.
+_LAYOUT_WORDS = frozenset({"header", "widget", "hidden", "readmore", "read-more"})
 _POSITIVE = re.compile(
     r"(?:^|[-_ ])(?:article|articlebody|article-body|article-content|articlecontent|body|"
     r"content|entry|entry-content|e-content|post|post-body|post-content|postcontent|"
@@ -487,6 +497,8 @@ def _strip(body: etree._Element) -> None:
         tag = el.tag
         role = el.get("role")
         if tag in _CHROME_TAGS or (role and role.lower() in _CHROME_ROLES):
+            if tag in _PROSE_LANDMARKS and _holds_prose_run(stats[el]):
+                continue
             chrome.append(el)
         elif el.get("class") or el.get("id"):
             negative, positive, embed, weak = _name_flags(_attr_words(el))
@@ -507,13 +519,28 @@ def _strip(body: etree._Element) -> None:
         # wrapper, a theme that calls the article "post-meta").
         prose = _prose(stats, el)
         if el in teaser_set:
-            keep = total - prose < 300
+            keep = _is_the_page(stats[el], prose, total)
         else:
             keep = prose > 0.4 * total
         if keep:
             continue
         removed.add(el)
         _remove(el)
+
+
+def _holds_prose_run(s: _Stats) -> bool:
+    """More than a lead: three or more paragraphs of running text."""
+    return _reads_as_prose(s) and s.paragraphs >= 3 and s.text - s.links >= 400
+
+
+def _is_the_page(s: _Stats, prose: int, total: int) -> bool:
+    """A list of cards that is the page itself: nearly all its prose, little of it link text.
+
+    A forum thread or a listicle whose posts carry linked headings reads as
+    a teaser list; related-story lists are mostly links and hold a small
+    part of the page's prose.
+    """
+    return total - prose < 300 or (prose > 0.9 * total and s.links <= 0.15 * s.text)
 
 
 def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
@@ -1031,9 +1058,22 @@ def _drop_orphan_headings(container: etree._Element, removed: list[str]) -> None
         _remove(el)
 
 
+@lru_cache(maxsize=4096)
+def _layout_named(words: str) -> bool:
+    """True when every furniture word among the class/id ``words`` names a part of the layout."""
+    return all(
+        match.group(0).strip("-_ ").lower() in _LAYOUT_WORDS for match in _NEGATIVE.finditer(words)
+    )
+
+
+def _layout_prose(el: etree._Element, s: _Stats) -> bool:
+    """Prose in a block whose furniture-sounding name only names its place in the layout."""
+    return _reads_as_prose(s) and _layout_named(_attr_words(el))
+
+
 def _conditionally_furniture(el: etree._Element, s: _Stats) -> bool:
     weight = _class_weight(el)
-    if weight < 0 and not _is_marked_body(el):
+    if weight < 0 and not _is_marked_body(el) and not _layout_prose(el, s):
         return True
     if s.text == 0:
         return s.images == 0 and el.tag not in ("figure", "p")
