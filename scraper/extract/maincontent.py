@@ -1308,4 +1308,8 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
 
     walk(el)
     lines = (squash(line) for line in _INVISIBLE.sub("", "".join(parts)).split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = "\n".join(line for line in lines if line)
+    if not text and not captions:
+        # Content that is all caption (a video page's text in its caption block) is read.
+        return render_text(el, captions=True)
+    return text

@@ -1,0 +1,36 @@
+"""The main-content finder on small pages where the wrong block could be chosen, one rule each."""
+
+from __future__ import annotations
+
+from scraper.extract import extract_article_text
+
+
+def text(html: str) -> str:
+    return extract_article_text(html.encode(), "https://example.org/post/")
+
+
+def test_content_that_is_all_caption_is_read_with_its_caption() -> None:
+    html = (
+        "<html><head><title>Deadlift day</title></head><body><main><article class='video'>"
+        "<div class='player'><img src='/v.jpg' alt=''></div>"
+        "<div class='item-caption'><p>The deadlift is the lift where the bar starts on the floor, "
+        "and the whole body, from the feet to the grip, moves it.</p>"
+        "<p>Our coach shows the setup, the pull and the lockout, and where most lifters go wrong."
+        "</p></div></article></main></body></html>"
+    )
+    out = text(html)
+    assert "The deadlift is the lift where the bar starts on the floor" in out
+    assert "where most lifters go wrong" in out
+
+
+def test_captions_stay_out_when_the_content_has_prose_of_its_own() -> None:
+    html = (
+        "<html><body><article>"
+        "<figure><img src='/a.jpg' alt=''><figcaption>A lifter at the bar.</figcaption></figure>"
+        "<p>The deadlift is the lift where the bar starts on the floor, and the whole body, "
+        "from the feet to the grip, moves it, as every coach will tell you.</p>"
+        "</article></body></html>"
+    )
+    out = text(html)
+    assert "The deadlift is the lift" in out
+    assert "A lifter at the bar" not in out
