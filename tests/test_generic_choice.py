@@ -34,3 +34,27 @@ def test_captions_stay_out_when_the_content_has_prose_of_its_own() -> None:
     out = text(html)
     assert "The deadlift is the lift" in out
     assert "A lifter at the bar" not in out
+
+
+def test_testimonials_are_furniture_beside_the_page_text() -> None:
+    quotes = "".join(
+        f"<li><p>“Coach {n} fixed my squat, my back, my sleep and, somehow, my posture at the "
+        "desk. Thank you, really, for everything.”</p><p>Client, May 2024</p></li>"
+        for n in range(1, 4)
+    )
+    about = (
+        "We coach lifters of every age online and in our gym with a plan written for you.",
+        "Every plan starts with a call and a look at your training so far and a test week.",
+        "Then we set the loads and the days and the lifts and change them as you go along.",
+        "The gym is open from six in the morning to ten at night on all of the weekdays.",
+        "Parking is free for members in the yard behind the building next to the bakery.",
+    )
+    html = (
+        "<html><body><div class='about'>"
+        + "".join(f"<p>{line}</p>" for line in about)
+        + f"</div><div class='testimonial-slider'><h2>What clients say</h2><ul>{quotes}</ul>"
+        "</div></body></html>"
+    )
+    out = text(html)
+    assert "We coach lifters of every age" in out
+    assert "Coach 1 fixed my squat" not in out

@@ -85,7 +85,7 @@ _NEGATIVE = re.compile(
     r"caption-credit|credits?|copyright|disclaimer|video-player|playlist|carousel|"
     r"slideshow|gallery-nav|teaser|teasers|rail|right-rail|left-rail|zergnet|inline-ad|"
     r"newsletter-signup|email-signup|cta|call-to-action|donate|partner|partners|feedback|"
-    r"next|prev|previous|dialog|lightbox)"
+    r"next|prev|previous|dialog|lightbox|testimonials?)"
     r"(?=$|[-_ \d])",
     re.IGNORECASE,
 )
