@@ -58,3 +58,24 @@ def test_testimonials_are_furniture_beside_the_page_text() -> None:
     out = text(html)
     assert "We coach lifters of every age" in out
     assert "Coach 1 fixed my squat" not in out
+
+
+def test_product_form_inside_the_marked_body_is_kept() -> None:
+    html = (
+        "<html><body><main><article><h1>Lifting belt</h1><div class='entry-content'>"
+        "<form class='productform' action='/cart' method='post'>"
+        "<div class='description'><p>A ten-millimetre leather belt, stitched twice, with a "
+        "single prong buckle that holds at any notch, for squats, pulls and presses.</p>"
+        "<p>Delivery time: 3 to 5 days.</p></div>"
+        "<input type='number' name='qty' value='1'><button>Add to cart</button>"
+        "</form></div></article></main>"
+        "<aside class='sidebar'><p>We ship across the country, and we are happy to help "
+        "with sizes, colours and anything else.</p></aside>"
+        "<footer><p>" + "Our shop, our terms, our returns and our privacy notice. " * 8 + "</p>"
+        "</footer></body></html>"
+    )
+    out = text(html)
+    assert "A ten-millimetre leather belt, stitched twice" in out
+    assert "Delivery time: 3 to 5 days." in out
+    assert "We ship across the country" not in out
+    assert "Add to cart" not in out

@@ -486,7 +486,8 @@ def _strip(body: etree._Element) -> None:
         tag = el.tag
         role = el.get("role")
         if tag in _CHROME_TAGS or (role and role.lower() in _CHROME_ROLES):
-            chrome.append(el)
+            if not _form_in_body(el, stats[el]):
+                chrome.append(el)
         elif el.get("class") or el.get("id"):
             negative, positive, embed, weak = _name_flags(_attr_words(el))
             if (
@@ -513,6 +514,15 @@ def _strip(body: etree._Element) -> None:
             continue
         removed.add(el)
         _remove(el)
+
+
+def _form_in_body(el: etree._Element, s: _Stats) -> bool:
+    """A ``<form>`` of prose inside the block named as the article body (a shop's product form)."""
+    return (
+        el.tag == "form"
+        and _reads_as_prose(s)
+        and any(_is_marked_body(a) for a in el.iterancestors())
+    )
 
 
 def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
