@@ -79,3 +79,46 @@ def test_product_form_inside_the_marked_body_is_kept() -> None:
     assert "Delivery time: 3 to 5 days." in out
     assert "We ship across the country" not in out
     assert "Add to cart" not in out
+
+
+def comments(n: int) -> str:
+    return "".join(
+        f"<li><div class='top'>Reader {i}, 2 May 2024</div><p>Great post, thanks. I tried it, "
+        "and my knees, my hips and, oddly, my shoulders feel better; my coach, however, "
+        "disagrees, and says the bar, the stance and the grip all matter more than this.</p></li>"
+        for i in range(1, n + 1)
+    )
+
+
+def test_comment_section_named_by_its_heading_does_not_win_over_the_post() -> None:
+    html = (
+        "<html><body><div id='main'><article>"
+        "<p>Pause squats build strength out of the hole because the pause takes away "
+        "the stretch reflex, so the lift starts from a dead stop.</p>"
+        "<p>Start with two seconds at the bottom and a weight you can own for five reps, "
+        "then add weight week by week while the pause stays honest.</p>"
+        "<p>Film a set from the side now and then: the hips should not drift back "
+        "during the pause.</p>"
+        "</article></div>"
+        f"<div id='talk'><div class='box'><h2>12 comments</h2><ul>{comments(12)}</ul></div>"
+        "</div></body></html>"
+    )
+    out = text(html)
+    assert "Pause squats build strength" in out
+    assert "Reader 1" not in out and "Great post" not in out
+
+
+def test_comment_heading_after_the_post_in_its_wrapper_takes_only_the_thread() -> None:
+    html = (
+        "<html><body><div class='wrap'><article>"
+        "<p>Pause squats build strength out of the hole because the pause takes away "
+        "the stretch reflex, so the lift starts from a dead stop.</p>"
+        "<p>Start with two seconds at the bottom and a weight you can own for five reps, "
+        "then add weight week by week while the pause stays honest.</p>"
+        "<p>Film a set from the side now and then: the hips should not drift back "
+        "during the pause.</p></article>"
+        f"<h3>Comments (8)</h3><ol class='list'>{comments(8)}</ol></div></body></html>"
+    )
+    out = text(html)
+    assert "Pause squats build strength" in out and "while the pause stays honest" in out
+    assert "Great post" not in out

@@ -478,7 +478,7 @@ def _strip(body: etree._Element) -> None:
         if _is_marked_body(el):
             protected.add(el)
             protected.update(el.iterancestors())
-    chrome: list[etree._Element] = list(teasers)
+    chrome: list[etree._Element] = teasers + _comment_threads(body, stats)
     teaser_set = set(chrome)
     for el in stats:
         if el is body:
@@ -514,6 +514,44 @@ def _strip(body: etree._Element) -> None:
             continue
         removed.add(el)
         _remove(el)
+
+
+# The heading of a comment section: "Comments", "27 commentaires", "3 Responses to <title>".
+_COMMENTS_LABEL = re.compile(
+    r"^(?:\d+|one|no)?\s*(?:comments?|responses?|replies|reader comments|kommentare?|"
+    r"leserkommentare|commentaires?|comentarios?|comentários?|commenti|reacties|komentarze?|"
+    r"комментари[ийя])(?:\s+(?:to|on|zu|sur|a|para|su|op|do)\s.{0,100})?"
+    r"(?:\s*\(\d+\))?[\s:.]*$",
+    re.IGNORECASE,
+)
+
+
+def _comment_threads(
+    body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element]:
+    """The comment sections a heading names ("27 comments"), whatever their class names.
+
+    The section is the block the heading opens, or else the block right after it.
+    """
+    found: list[etree._Element] = []
+    for heading in body.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        s = stats.get(heading)
+        if s is None or s.text > 120:
+            continue
+        if not _COMMENTS_LABEL.match(_norm("".join(heading.itertext()))):
+            continue
+        parent = heading.getparent()
+        opens = parent is not None and not (parent.text and parent.text.strip())
+        if opens:
+            opens = all(
+                not isinstance(sib.tag, str) or not stats.get(sib, _Stats()).text
+                for sib in heading.itersiblings(preceding=True)
+            )
+        if opens and parent is not None and parent.tag not in ("body", "html"):
+            found.append(parent)
+        elif heading.getnext() is not None:
+            found.append(heading.getnext())
+    return found
 
 
 def _form_in_body(el: etree._Element, s: _Stats) -> bool:
