@@ -122,3 +122,44 @@ def test_comment_heading_after_the_post_in_its_wrapper_takes_only_the_thread() -
     out = text(html)
     assert "Pause squats build strength" in out and "while the pause stays honest" in out
     assert "Great post" not in out
+
+
+def test_customer_reviews_under_a_header_do_not_win_over_the_product_text() -> None:
+    reviews = "".join(
+        f"<div class='rev'><b>Buyer {i}</b><p>Solid belt, stiff at first, but after a week, "
+        "and a few heavy sessions, it sits well; the buckle, though, sticks a little.</p></div>"
+        for i in range(1, 7)
+    )
+    html = (
+        "<html><body><div class='product'>"
+        "<div class='desc'><p>A ten-millimetre leather belt, stitched twice, with a single "
+        "prong buckle that holds at any notch.</p><p>Made by hand in a small workshop from "
+        "vegetable-tanned leather that softens with use.</p><p>Sizes from small to extra "
+        "large; measure around the waist where you wear the belt.</p><p>Ships in two "
+        "days in a cotton bag, with a card on caring for the leather over the years.</p></div>"
+        "<div class='widget'><div class='widget-head'><h2>Customer Reviews</h2></div>"
+        f"<div class='widget-body'>{reviews}</div></div></div></body></html>"
+    )
+    out = text(html)
+    assert "A ten-millimetre leather belt" in out
+    assert "Solid belt" not in out
+
+
+def test_an_empty_comment_section_stays_out_and_the_block_after_it_stays() -> None:
+    html = (
+        "<html><body><main><section class='story'>"
+        "<p>Pause squats build strength out of the hole because the pause takes away "
+        "the stretch reflex, so the lift starts from a dead stop.</p>"
+        "<p>Start with two seconds at the bottom and a weight you can own for five reps, "
+        "then add weight week by week while the pause stays honest.</p>"
+        "<p>Three sets a week are plenty; they are slow sets, and they tire you more than "
+        "the weight on the bar suggests.</p></section>"
+        "<section class='talk'><div><h2>0 Comments</h2></div><p>No comments yet</p></section>"
+        "<section class='story'><p>Film a set from the side now and then: the hips should "
+        "not drift back during the pause, and the chest should stay up.</p></section>"
+        "</main></body></html>"
+    )
+    out = text(html)
+    assert "Pause squats build strength" in out
+    assert "Film a set from the side" in out
+    assert "No comments yet" not in out

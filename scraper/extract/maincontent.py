@@ -520,7 +520,8 @@ def _strip(body: etree._Element) -> None:
 _COMMENTS_LABEL = re.compile(
     r"^(?:\d+|one|no)?\s*(?:comments?|responses?|replies|reader comments|kommentare?|"
     r"leserkommentare|commentaires?|comentarios?|comentários?|commenti|reacties|komentarze?|"
-    r"комментари[ийя])(?:\s+(?:to|on|zu|sur|a|para|su|op|do)\s.{0,100})?"
+    r"комментари[ийя]|(?:customer |product )?reviews|customer review|kundenbewertungen|"
+    r"bewertungen|rezensionen|avis clients|opiniones de clientes|recensioni)(?:\s+(?:to|on|zu|sur|a|para|su|op|do)\s.{0,100})?"
     r"(?:\s*\(\d+\))?[\s:.]*$",
     re.IGNORECASE,
 )
@@ -531,7 +532,8 @@ def _comment_threads(
 ) -> list[etree._Element]:
     """The comment sections a heading names ("27 comments"), whatever their class names.
 
-    The section is the block the heading opens, or else the block right after it.
+    The section is the block the heading (or the short header around it) opens,
+    the short block around it, or else the block right after it.
     """
     found: list[etree._Element] = []
     for heading in body.iter("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -540,18 +542,30 @@ def _comment_threads(
             continue
         if not _COMMENTS_LABEL.match(_norm("".join(heading.itertext()))):
             continue
-        parent = heading.getparent()
-        opens = parent is not None and not (parent.text and parent.text.strip())
-        if opens:
-            opens = all(
-                not isinstance(sib.tag, str) or not stats.get(sib, _Stats()).text
-                for sib in heading.itersiblings(preceding=True)
-            )
-        if opens and parent is not None and parent.tag not in ("body", "html"):
-            found.append(parent)
-        elif heading.getnext() is not None:
-            found.append(heading.getnext())
+        node = heading
+        parent = node.getparent()
+        while parent is not None and parent.tag not in ("body", "html") and _opens(node, stats):
+            if stats[parent].text > s.text + 150:
+                found.append(parent)
+                break
+            node, parent = parent, parent.getparent()
+        else:
+            # A wrapper holding more than the heading is the (short) section itself.
+            after = node.getnext() if stats[node].text <= s.text else node
+            if after is not None:
+                found.append(after)
     return found
+
+
+def _opens(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """True when no text comes before ``el`` in its parent."""
+    parent = el.getparent()
+    if parent is None or (parent.text and parent.text.strip()):
+        return False
+    for sib in el.itersiblings(preceding=True):
+        if isinstance(sib.tag, str) and (stats.get(sib, _Stats()).text or (sib.tail or "").strip()):
+            return False
+    return True
 
 
 def _form_in_body(el: etree._Element, s: _Stats) -> bool:
