@@ -90,7 +90,7 @@ _NEGATIVE = re.compile(
     r"caption-credit|credits?|copyright|disclaimer|video-player|playlist|carousel|"
     r"slideshow|gallery-nav|teaser|teasers|rail|right-rail|left-rail|zergnet|inline-ad|"
     r"newsletter-signup|email-signup|cta|call-to-action|donate|partner|partners|feedback|"
-    r"next|prev|previous|dialog|lightbox)"
+    r"next|prev|previous|dialog|lightbox|testimonials?)"
     r"(?=$|[-_ \d])",
     re.IGNORECASE,
 )
@@ -489,7 +489,7 @@ def _strip(body: etree._Element) -> None:
         if _is_marked_body(el):
             protected.add(el)
             protected.update(el.iterancestors())
-    chrome: list[etree._Element] = list(teasers)
+    chrome: list[etree._Element] = teasers + _comment_threads(body, stats)
     teaser_set = set(chrome)
     for el in stats:
         if el is body:
@@ -499,7 +499,8 @@ def _strip(body: etree._Element) -> None:
         if tag in _CHROME_TAGS or (role and role.lower() in _CHROME_ROLES):
             if tag in _PROSE_LANDMARKS and _holds_prose_run(stats[el]):
                 continue
-            chrome.append(el)
+            if not _form_in_body(el, stats[el]):
+                chrome.append(el)
         elif el.get("class") or el.get("id"):
             negative, positive, embed, weak = _name_flags(_attr_words(el))
             if (
@@ -541,6 +542,67 @@ def _is_the_page(s: _Stats, prose: int, total: int) -> bool:
     part of the page's prose.
     """
     return total - prose < 300 or (prose > 0.9 * total and s.links <= 0.15 * s.text)
+
+
+# The heading of a comment section: "Comments", "27 commentaires", "3 Responses to <title>".
+_COMMENTS_LABEL = re.compile(
+    r"^(?:\d+|one|no)?\s*(?:comments?|responses?|replies|reader comments|kommentare?|"
+    r"leserkommentare|commentaires?|comentarios?|comentários?|commenti|reacties|komentarze?|"
+    r"комментари[ийя]|(?:customer |product )?reviews|customer review|kundenbewertungen|"
+    r"bewertungen|rezensionen|avis clients|opiniones de clientes|recensioni)(?:\s+(?:to|on|zu|sur|a|para|su|op|do)\s.{0,100})?"
+    r"(?:\s*\(\d+\))?[\s:.]*$",
+    re.IGNORECASE,
+)
+
+
+def _comment_threads(
+    body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element]:
+    """The comment sections a heading names ("27 comments"), whatever their class names.
+
+    The section is the block the heading (or the short header around it) opens,
+    the short block around it, or else the block right after it.
+    """
+    found: list[etree._Element] = []
+    for heading in body.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        s = stats.get(heading)
+        if s is None or s.text > 120:
+            continue
+        if not _COMMENTS_LABEL.match(_norm("".join(heading.itertext()))):
+            continue
+        node = heading
+        parent = node.getparent()
+        while parent is not None and parent.tag not in ("body", "html") and _opens(node, stats):
+            if stats[parent].text > s.text + 150:
+                found.append(parent)
+                break
+            node, parent = parent, parent.getparent()
+        else:
+            # A wrapper holding more than the heading is the (short) section itself.
+            after = node.getnext() if stats[node].text <= s.text else node
+            if after is not None:
+                found.append(after)
+    return found
+
+
+def _opens(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """True when no text comes before ``el`` in its parent."""
+    parent = el.getparent()
+    if parent is None or (parent.text and parent.text.strip()):
+        return False
+    for sib in el.itersiblings(preceding=True):
+        if isinstance(sib.tag, str) and (stats.get(sib, _Stats()).text or (sib.tail or "").strip()):
+            return False
+    return True
+
+
+def _form_in_body(el: etree._Element, s: _Stats) -> bool:
+    """A ``<form>`` of prose inside the block named as the article body (a shop's product form)."""
+    return (
+        el.tag == "form"
+        and _reads_as_prose(s)
+        and any(_is_marked_body(a) for a in el.iterancestors())
+    )
 
 
 def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
@@ -1350,4 +1412,8 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
     walk(el)
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", "".join(parts)))
     lines = (squash(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = "\n".join(line for line in lines if line)
+    if not text and not captions:
+        # Content that is all caption (a video page's text in its caption block) is read.
+        return render_text(el, captions=True)
+    return text
