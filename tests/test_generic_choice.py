@@ -163,3 +163,22 @@ def test_an_empty_comment_section_stays_out_and_the_block_after_it_stays() -> No
     assert "Pause squats build strength" in out
     assert "Film a set from the side" in out
     assert "No comments yet" not in out
+
+
+def test_sections_whose_name_says_they_hold_ad_slots_are_still_article() -> None:
+    section = (
+        "<section class='report__section report__section--ads'><h2>Part {n}</h2>"
+        "<p>Part {n} of the test: the bar, the plates and the collars, loaded, unloaded and "
+        "dropped, again and again, for a week of heavy sessions.</p>"
+        "<div class='ad-slot'><p>Advertisement: buy plates now</p></div></section>"
+    )
+    html = (
+        "<html><body><main><article class='report'><h1>Barbell test</h1>"
+        + "".join(section.format(n=n) for n in range(1, 4))
+        + "</article></main><aside><p>Other tests, other bars, other plates.</p></aside>"
+        "</body></html>"
+    )
+    out = text(html)
+    for n in range(1, 4):
+        assert f"Part {n} of the test" in out
+    assert "buy plates now" not in out

@@ -309,11 +309,25 @@ def _name_flags(words: str) -> tuple[bool, bool, bool, bool]:
 
     Pages repeat the same class strings many times; each is matched once.
     """
-    negative = bool(_NEGATIVE.search(words))
+    found = [match for match in _NEGATIVE.finditer(words) if not _is_modifier(words, match)]
+    negative = bool(found)
     weak = negative and all(
-        match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in _NEGATIVE.finditer(words)
+        match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in found
     )
     return negative, bool(_POSITIVE.search(words)), bool(_EMBED.search(words)), weak
+
+
+_AD_WORDS = frozenset({"ad", "ads", "advert", "advertisement", "advertising", "inline-ad"})
+
+
+def _is_modifier(words: str, match: re.Match[str]) -> bool:
+    """True for an ad word that only modifies a block's name ("Section--ads": it holds ad slots)."""
+    start = match.start()
+    return (
+        start > 0
+        and words[start - 1 : start + 1] == "--"
+        and match.group(0).strip("-_ ").lower() in _AD_WORDS
+    )
 
 
 def _class_weight(el: etree._Element) -> int:
