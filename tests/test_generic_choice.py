@@ -182,3 +182,21 @@ def test_sections_whose_name_says_they_hold_ad_slots_are_still_article() -> None
     for n in range(1, 4):
         assert f"Part {n} of the test" in out
     assert "buy plates now" not in out
+
+
+def test_author_bio_under_its_heading_does_not_win_over_a_short_post() -> None:
+    html = (
+        "<html><body><main><article>"
+        "<section class='content'><p>This chart shows how many lifters entered each "
+        "national meet since the federation began keeping records. The count rose slowly "
+        "for thirty years and then doubled within five. Most of the new lifters are women "
+        "and most of them started in a gym rather than in a club. The meets grew longer "
+        "and the federation added a second platform in the last year.</p></section>"
+        "<div class='people'><h2>About the author</h2><div class='card'><p>Born in 1983, "
+        "Sam has coached, judged and written about lifting for twenty years, in clubs, gyms "
+        "and, lately, online; before that, Sam studied physics, history and German.</p>"
+        "</div></div></article></main></body></html>"
+    )
+    out = text(html)
+    assert "This chart shows how many lifters" in out
+    assert "Born in 1983" not in out

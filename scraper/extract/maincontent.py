@@ -503,7 +503,7 @@ def _strip(body: etree._Element) -> None:
         if _is_marked_body(el):
             protected.add(el)
             protected.update(el.iterancestors())
-    chrome: list[etree._Element] = teasers + _comment_threads(body, stats)
+    chrome: list[etree._Element] = teasers + _labelled_furniture(body, stats)
     teaser_set = set(chrome)
     for el in stats:
         if el is body:
@@ -559,20 +559,27 @@ def _is_the_page(s: _Stats, prose: int, total: int) -> bool:
 
 
 # The heading of a comment section: "Comments", "27 commentaires", "3 Responses to <title>".
-_COMMENTS_LABEL = re.compile(
+_SECTION_LABEL = re.compile(
     r"^(?:\d+|one|no)?\s*(?:comments?|responses?|replies|reader comments|kommentare?|"
     r"leserkommentare|commentaires?|comentarios?|comentários?|commenti|reacties|komentarze?|"
     r"комментари[ийя]|(?:customer |product )?reviews|customer review|kundenbewertungen|"
-    r"bewertungen|rezensionen|avis clients|opiniones de clientes|recensioni)(?:\s+(?:to|on|zu|sur|a|para|su|op|do)\s.{0,100})?"
-    r"(?:\s*\(\d+\))?[\s:.]*$",
+    r"bewertungen|rezensionen|avis clients|opiniones de clientes|recensioni)"
+    r"(?:\s+(?:to|on|zu|sur|a|para|su|op|do)\s.{0,100})?(?:\s*\(\d+\))?[\s:.]*$|"
+    # and of an author's bio: "About the author", "Autor:innen", "À propos de l'auteur".
+    r"^(?:about the authors?|the authors?|authors?|autor(?:in|en|innen|:innen|\*innen)?|"
+    r"über (?:den|die) autor(?:in|en|innen)?|zum autor|zur autorin|à propos de l'auteur|"
+    r"l'auteur|sobre el autor|sobre (?:o|a) autora?|l'autore|over de auteur|o autorze)[\s:.]*$",
     re.IGNORECASE,
 )
 
 
-def _comment_threads(
+def _labelled_furniture(
     body: etree._Element, stats: dict[etree._Element, _Stats]
 ) -> list[etree._Element]:
-    """The comment sections a heading names ("27 comments"), whatever their class names.
+    """The sections a heading names as furniture, whatever their class names.
+
+    Comment threads ("27 comments"), customer reviews and the author's bio
+    ("About the author").
 
     The section is the block the heading (or the short header around it) opens,
     the short block around it, or else the block right after it.
@@ -582,7 +589,7 @@ def _comment_threads(
         s = stats.get(heading)
         if s is None or s.text > 120:
             continue
-        if not _COMMENTS_LABEL.match(_norm("".join(heading.itertext()))):
+        if not _SECTION_LABEL.match(_norm("".join(heading.itertext()))):
             continue
         node = heading
         parent = node.getparent()
