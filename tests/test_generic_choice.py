@@ -200,3 +200,35 @@ def test_author_bio_under_its_heading_does_not_win_over_a_short_post() -> None:
     out = text(html)
     assert "This chart shows how many lifters" in out
     assert "Born in 1983" not in out
+
+
+def test_a_counted_thoughts_on_title_heading_names_the_comment_section() -> None:
+    html = (
+        "<html><body><div id='main'><article>"
+        "<p>Pause squats build strength out of the hole because the pause takes away "
+        "the stretch reflex, so the lift starts from a dead stop.</p>"
+        "<p>Start with two seconds at the bottom and a weight you can own for five reps, "
+        "then add weight week by week while the pause stays honest.</p>"
+        "<p>Film a set from the side now and then: the hips should not drift back "
+        "during the pause.</p></article></div>"
+        f"<div id='talk'><div class='box'><h2>12 thoughts on “Pause squats”</h2>"
+        f"<ul>{comments(12)}</ul></div></div></body></html>"
+    )
+    out = text(html)
+    assert "Pause squats build strength" in out
+    assert "Great post" not in out
+
+
+def test_a_section_heading_that_only_starts_like_a_comment_label_stays() -> None:
+    html = (
+        "<html><body><article>"
+        "<p>Pause squats build strength out of the hole because the pause takes away "
+        "the stretch reflex, so the lift starts from a dead stop.</p>"
+        "<h2>Thoughts on volume</h2>"
+        "<p>Three sets a week are plenty; they are slow sets, and they tire you more than "
+        "the weight on the bar suggests, so keep the rest of the week light.</p>"
+        "</article></body></html>"
+    )
+    out = text(html)
+    assert "Thoughts on volume" in out
+    assert "Three sets a week are plenty" in out

@@ -558,13 +558,18 @@ def _is_the_page(s: _Stats, prose: int, total: int) -> bool:
     return total - prose < 300 or (prose > 0.9 * total and s.links <= 0.15 * s.text)
 
 
-# The heading of a comment section: "Comments", "27 commentaires", "3 Responses to <title>".
+# The heading of a comment section: "Comments", "27 commentaires", "Comments (4)", and,
+# counted, on the post's title: "3 Responses to <title>", "2 thoughts on <title>".
+_COMMENT_WORDS = (
+    r"comments?|responses?|replies|reader comments|kommentare?|leserkommentare|commentaires?|"
+    r"comentarios?|comentários?|commenti|reacties|komentarze?|комментари[ийя]|"
+    r"(?:customer |product )?reviews|customer review|kundenbewertungen|bewertungen|"
+    r"rezensionen|avis clients|opiniones de clientes|recensioni"
+)
 _SECTION_LABEL = re.compile(
-    r"^(?:\d+|one|no)?\s*(?:comments?|responses?|replies|reader comments|kommentare?|"
-    r"leserkommentare|commentaires?|comentarios?|comentários?|commenti|reacties|komentarze?|"
-    r"комментари[ийя]|(?:customer |product )?reviews|customer review|kundenbewertungen|"
-    r"bewertungen|rezensionen|avis clients|opiniones de clientes|recensioni)"
-    r"(?:\s+(?:to|on|zu|sur|a|para|su|op|do)\s.{0,100})?(?:\s*\(\d+\))?[\s:.]*$|"
+    r"^(?:(?:\d+|one|no)\s+)?(?:" + _COMMENT_WORDS + r")(?:\s*\(\d+\))?[\s:.]*$|"
+    r"^(?:\d+|one)\s+(?:" + _COMMENT_WORDS + r"|thoughts?|gedanken|réflexions?|pensamientos?)"
+    r"\s+(?:to|on|zu|sur|a|para|su|op|do|en|em|in|sobre)\s.{1,100}$|"
     # and of an author's bio: "About the author", "Autor:innen", "À propos de l'auteur".
     r"^(?:about the authors?|the authors?|authors?|autor(?:in|en|innen|:innen|\*innen)?|"
     r"über (?:den|die) autor(?:in|en|innen)?|zum autor|zur autorin|à propos de l'auteur|"
