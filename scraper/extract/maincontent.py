@@ -12,7 +12,9 @@ How it decides, in three steps:
    them as page furniture) are removed, unless removing one would take most
    of the page's prose with it; a ``<header>`` or ``<form>`` holding a run of
    paragraphs stays. A ``<noscript>`` that holds more text than
-   the page around it (a page its script draws) is read instead.
+   the page around it (a page its script draws) is read instead. Sections
+   a heading names as comments, customer reviews or the author's bio go too,
+   whatever their class names, unless they are nearly all the page.
 2. *Choose a container*: every text block (an element holding running text)
    scores by its length, its commas and how little of it is link text; the
    score flows up to its ancestors with a falling share (the Readability
