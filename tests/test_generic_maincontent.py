@@ -300,3 +300,17 @@ def test_text_behind_a_read_more_expander_is_kept_and_the_link_is_not() -> None:
     assert out.count("Paragraph more") == 2
     assert out.count("Paragraph") == 7
     assert "Read the next post" not in out
+
+
+def test_hidden_panels_beside_a_shown_one_of_their_kind_are_kept() -> None:
+    html = (
+        "<html><body><article><h1>Ten Lifts</h1>"
+        f"<div class='step' style='display: block'>{body(3)}</div>"
+        f"<div class='step hidden' style='display: none'>{PROSE.format(n='step 2')}</div>"
+        f"<div class='step' hidden>{PROSE.format(n='step 3')}</div>"
+        f"<div class='note' style='display:none'>{PROSE.format(n='draft note')}</div>"
+        "</article></body></html>"
+    )
+    out = text(html)
+    assert "Paragraph step 2" in out and "Paragraph step 3" in out
+    assert "draft note" not in out

@@ -11,7 +11,8 @@ How it decides, in three steps:
    elements, navigation landmarks, and containers whose class or id names
    them as page furniture) are removed, unless removing one would take most
    of the page's prose with it; a ``<header>`` or ``<form>`` holding a run of
-   paragraphs stays. A ``<noscript>`` that holds more text than
+   paragraphs stays, and so does a hidden panel beside a shown one of its kind
+   (tabs, the pages of a list). A ``<noscript>`` that holds more text than
    the page around it (a page its script draws) is read instead.
 2. *Choose a container*: every text block (an element holding running text)
    scores by its length, its commas and how little of it is link text; the
@@ -468,6 +469,7 @@ def _strip(body: etree._Element) -> None:
     """Remove elements that never hold article text; keep prose-heavy chrome."""
     doomed: list[etree._Element] = []
     fallbacks: list[etree._Element] = []
+    shown: dict[etree._Element, set[tuple[str, str]]] = {}
     for el in body.iter():
         tag = el.tag
         if not isinstance(tag, str):
@@ -475,7 +477,7 @@ def _strip(body: etree._Element) -> None:
             continue
         if tag == "noscript" and not _hidden(el):
             fallbacks.append(el)
-        elif tag in _DROP_TAGS or _hidden(el):
+        elif tag in _DROP_TAGS or (_hidden(el) and not _hidden_panel(el, shown)):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
@@ -603,6 +605,31 @@ def _form_in_body(el: etree._Element, s: _Stats) -> bool:
         and _reads_as_prose(s)
         and any(_is_marked_body(a) for a in el.iterancestors())
     )
+
+
+def _panel_kind(el: etree._Element) -> tuple[str, str]:
+    """Tag and first class word of ``el`` (tabs and pages of one list share them)."""
+    cls = el.get("class")
+    return (el.tag, cls.split()[0] if cls and cls.strip() else "")
+
+
+def _hidden_panel(el: etree._Element, shown: dict[etree._Element, set[tuple[str, str]]]) -> bool:
+    """A hidden panel beside a shown one of its kind (the other tabs, the next pages of a list).
+
+    ``shown`` caches, per parent, the kinds of its children that are not hidden.
+    """
+    parent = el.getparent()
+    kind = _panel_kind(el)
+    if parent is None or not kind[1]:
+        return False
+    kinds = shown.get(parent)
+    if kinds is None:
+        kinds = shown[parent] = {
+            _panel_kind(child)
+            for child in parent
+            if isinstance(child.tag, str) and not _hidden(child)
+        }
+    return kind in kinds
 
 
 def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
