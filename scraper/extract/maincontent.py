@@ -532,8 +532,8 @@ def _strip(body: etree._Element) -> None:
 
 
 def _holds_prose_run(s: _Stats) -> bool:
-    """More than a lead: three or more paragraphs of running text."""
-    return _reads_as_prose(s) and s.paragraphs >= 3 and s.text - s.links >= 400
+    """More than a lead: two or more paragraphs, 400 characters or more, of running text."""
+    return _reads_as_prose(s) and s.paragraphs >= 2 and s.text - s.links >= 400
 
 
 def _is_the_page(s: _Stats, prose: int, total: int) -> bool:
