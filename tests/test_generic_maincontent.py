@@ -316,3 +316,39 @@ def test_hidden_panels_beside_a_shown_one_of_their_kind_are_kept() -> None:
     out = text(html)
     assert "Paragraph step 2" in out and "Paragraph step 3" in out
     assert "draft note" not in out
+
+
+def test_guide_declared_only_as_json_ld_howto_steps_is_read_as_text() -> None:
+    steps = [
+        {"@type": "HowToStep", "text": f"<p>{PROSE[3:-4].format(n=f'step {i}')}</p>"}
+        for i in range(1, 4)
+    ]
+    ld = json.dumps(
+        {
+            "@type": "HowTo",
+            "name": "Goblet squat",
+            "description": "<p>How to learn the <b>goblet squat</b>, in three steps.</p>",
+            "step": [{"@type": "HowToSection", "itemListElement": steps}],
+        }
+    )
+    html = (
+        f"<html><body><script type='application/ld+json'>{ld}</script>"
+        "<div id='app'><p>Please update your browser to see this page, it is free.</p></div>"
+        "</body></html>"
+    )
+    lines = text(html).splitlines()
+    assert lines[0] == "How to learn the goblet squat, in three steps."
+    assert [line[:16] for line in lines[1:]] == [
+        "Paragraph step 1",
+        "Paragraph step 2",
+        "Paragraph step 3",
+    ]
+    assert "<p>" not in text(html) and "update your browser" not in text(html)
+    recipe = {
+        "@type": ["Recipe"],
+        "recipeInstructions": [PROSE[3:-4].format(n=f"method {i}") for i in range(1, 4)],
+    }
+    html = html.replace(ld, json.dumps(recipe))
+    assert text(html).count("Paragraph method") == 3
+    odd = json.dumps([{"@type": {"not": "a name"}}, {"@type": "HowTo", "step": [{"text": 3}]}])
+    assert "Please update" in text(html.replace(json.dumps(recipe), odd))

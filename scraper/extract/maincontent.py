@@ -26,8 +26,9 @@ How it decides, in three steps:
    links, a few words with no sentence punctuation among furniture, "share
    this", bylines, the repeated headline) are dropped.
 
-A page whose JSON-LD declares an ``articleBody`` three times longer than the
-chosen content (a body drawn by a script) is read from that text instead.
+A page whose JSON-LD declares an ``articleBody`` (or a ``HowTo`` or ``Recipe``
+with its steps) three times longer than the chosen content (a body drawn by a
+script) is read from that text instead.
 
 Pure function over an lxml tree; the tree passed in is modified, so give it a
 tree you no longer need. Imports lxml and sibling helpers only.
@@ -44,7 +45,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from ._html import squash
+from ._html import parse_fragment, squash
 
 __all__ = ["ContentChoice", "find_main_content", "main_content_text"]
 
@@ -1340,11 +1341,17 @@ _DECLARED_MIN = 400
 
 
 def _declared_body(root: etree._Element) -> str:
-    """The longest ``articleBody`` the page's JSON-LD declares, as plain text ('' if none)."""
-    best = ""
+    """The longest body the page's JSON-LD declares, as plain text ('' if none).
+
+    That is an ``articleBody``, or the description and steps of a ``HowTo`` or
+    ``Recipe`` (a guide or recipe whose page a script draws).
+    """
+    best = steps = ""
     for script in root.iter("script"):
         raw = script.text
-        if not raw or "articleBody" not in raw or script.get("type") != "application/ld+json":
+        if not raw or script.get("type") != "application/ld+json":
+            continue
+        if "articleBody" not in raw and "HowTo" not in raw and "Recipe" not in raw:
             continue
         try:
             data = json.loads(raw)
@@ -1359,10 +1366,49 @@ def _declared_body(root: etree._Element) -> str:
                 text = item.get("articleBody")
                 if isinstance(text, str) and len(text) > len(best):
                     best = text
+                if _STEP_TYPES.intersection(_ld_types(item)):
+                    text = "\n".join(_step_lines(item))
+                    if len(text) > len(steps):
+                        steps = text
                 stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
     if "<" in best and ">" in best:
-        return ""
-    return best.strip() if len(best) >= _DECLARED_MIN else ""
+        best = ""
+    best = max(best.strip(), steps, key=len)
+    return best if len(best) >= _DECLARED_MIN else ""
+
+
+# JSON-LD types whose body is a description and a list of steps.
+_STEP_TYPES = frozenset({"HowTo", "Recipe"})
+
+
+def _ld_types(item: dict[str, object]) -> list[str]:
+    kind = item.get("@type")
+    return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
+
+
+def _step_lines(item: dict[str, object]) -> list[str]:
+    """The description and the steps of a JSON-LD ``HowTo`` or ``Recipe``, a line each."""
+    lines: list[str] = []
+    pending: list[object] = [
+        item.get("recipeInstructions") or item.get("step"),
+        item.get("description"),
+    ]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            lines.extend(_plain_lines(value))
+        elif isinstance(value, list):
+            pending.extend(reversed(value))
+        elif isinstance(value, dict):
+            pending.append(value.get("text") or value.get("itemListElement"))
+    return lines
+
+
+def _plain_lines(text: str) -> list[str]:
+    """The lines of ``text``, read as HTML when it holds tags."""
+    if "<" in text and ">" in text:
+        text = render_text(parse_fragment(text))
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _paragraphs(text: str) -> etree._Element:
