@@ -266,12 +266,14 @@ def test_header_or_form_holding_a_run_of_paragraphs_is_kept_and_a_lead_header_is
     assert out.count("Paragraph intro") == 3
     assert out.count("Paragraph") == 9
     assert "A short lead" not in out and "Shop" not in out
+    longer = " It holds shoes, a belt, chalk and a towel, and it still fits in a locker."
+    intro = "".join(PROSE.format(n=f"intro {i}").replace("</p>", f"{longer}</p>") for i in (1, 2))
     html = (
         "<html><body><main><article>"
         f"<header><h1>Gym Bag</h1>{intro}</header>"
         f"<div class='text'>{body(6)}</div></article></main></body></html>"
     )
-    assert text(html).count("Paragraph") == 9
+    assert text(html).count("Paragraph") == 8
 
 
 def test_prose_in_a_block_named_for_its_layout_stays_inside_the_body() -> None:
@@ -300,3 +302,53 @@ def test_text_behind_a_read_more_expander_is_kept_and_the_link_is_not() -> None:
     assert out.count("Paragraph more") == 2
     assert out.count("Paragraph") == 7
     assert "Read the next post" not in out
+
+
+def test_hidden_panels_beside_a_shown_one_of_their_kind_are_kept() -> None:
+    html = (
+        "<html><body><article><h1>Ten Lifts</h1>"
+        f"<div class='step' style='display: block'>{body(3)}</div>"
+        f"<div class='step hidden' style='display: none'>{PROSE.format(n='step 2')}</div>"
+        f"<div class='step' hidden>{PROSE.format(n='step 3')}</div>"
+        f"<div class='note' style='display:none'>{PROSE.format(n='draft note')}</div>"
+        "</article></body></html>"
+    )
+    out = text(html)
+    assert "Paragraph step 2" in out and "Paragraph step 3" in out
+    assert "draft note" not in out
+
+
+def test_guide_declared_only_as_json_ld_howto_steps_is_read_as_text() -> None:
+    steps = [
+        {"@type": "HowToStep", "text": f"<p>{PROSE[3:-4].format(n=f'step {i}')}</p>"}
+        for i in range(1, 4)
+    ]
+    ld = json.dumps(
+        {
+            "@type": "HowTo",
+            "name": "Goblet squat",
+            "description": "<p>How to learn the <b>goblet squat</b>, in three steps.</p>",
+            "step": [{"@type": "HowToSection", "itemListElement": steps}],
+        }
+    )
+    html = (
+        f"<html><body><script type='application/ld+json'>{ld}</script>"
+        "<div id='app'><p>Please update your browser to see this page, it is free.</p></div>"
+        "</body></html>"
+    )
+    lines = text(html).splitlines()
+    assert lines[0] == "How to learn the goblet squat, in three steps."
+    assert [line[:16] for line in lines[1:]] == [
+        "Paragraph step 1",
+        "Paragraph step 2",
+        "Paragraph step 3",
+    ]
+    assert "<p>" not in text(html) and "update your browser" not in text(html)
+    recipe = {
+        "@type": ["Recipe"],
+        "recipeInstructions": [PROSE[3:-4].format(n=f"method {i}") for i in range(1, 4)],
+    }
+    html = html.replace(ld, json.dumps(recipe))
+    assert text(html).count("Paragraph method") == 3
+    odd = json.dumps([{"@type": {"not": "a name"}}, {"@type": "HowTo", "step": [{"text": 3}]}])
+    assert "Please update" in text(html.replace(json.dumps(recipe), odd))

@@ -11,7 +11,8 @@ How it decides, in three steps:
    elements, navigation landmarks, and containers whose class or id names
    them as page furniture) are removed, unless removing one would take most
    of the page's prose with it; a ``<header>`` or ``<form>`` holding a run of
-   paragraphs stays. A ``<noscript>`` that holds more text than
+   paragraphs stays, and so does a hidden panel beside a shown one of its kind
+   (tabs, the pages of a list). A ``<noscript>`` that holds more text than
    the page around it (a page its script draws) is read instead. Sections
    a heading names as comments, customer reviews or the author's bio go too,
    whatever their class names, unless they are nearly all the page.
@@ -27,8 +28,9 @@ How it decides, in three steps:
    links, a few words with no sentence punctuation among furniture, "share
    this", bylines, the repeated headline) are dropped.
 
-A page whose JSON-LD declares an ``articleBody`` three times longer than the
-chosen content (a body drawn by a script) is read from that text instead.
+A page whose JSON-LD declares an ``articleBody`` (or a ``HowTo`` or ``Recipe``
+with its steps) three times longer than the chosen content (a body drawn by a
+script) is read from that text instead.
 
 Pure function over an lxml tree; the tree passed in is modified, so give it a
 tree you no longer need. Imports lxml and sibling helpers only.
@@ -45,7 +47,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from ._html import squash
+from ._html import parse_fragment, squash
 
 __all__ = ["ContentChoice", "find_main_content", "main_content_text"]
 
@@ -484,6 +486,7 @@ def _strip(body: etree._Element) -> None:
     """Remove elements that never hold article text; keep prose-heavy chrome."""
     doomed: list[etree._Element] = []
     fallbacks: list[etree._Element] = []
+    shown: dict[etree._Element, set[tuple[str, str]]] = {}
     for el in body.iter():
         tag = el.tag
         if not isinstance(tag, str):
@@ -491,7 +494,7 @@ def _strip(body: etree._Element) -> None:
             continue
         if tag == "noscript" and not _hidden(el):
             fallbacks.append(el)
-        elif tag in _DROP_TAGS or _hidden(el):
+        elif tag in _DROP_TAGS or (_hidden(el) and not _hidden_panel(el, shown)):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
@@ -546,8 +549,8 @@ def _strip(body: etree._Element) -> None:
 
 
 def _holds_prose_run(s: _Stats) -> bool:
-    """More than a lead: three or more paragraphs of running text."""
-    return _reads_as_prose(s) and s.paragraphs >= 3 and s.text - s.links >= 400
+    """More than a lead: two or more paragraphs, 400 characters or more, of running text."""
+    return _reads_as_prose(s) and s.paragraphs >= 2 and s.text - s.links >= 400
 
 
 def _is_the_page(s: _Stats, prose: int, total: int) -> bool:
@@ -631,6 +634,31 @@ def _form_in_body(el: etree._Element, s: _Stats) -> bool:
         and _reads_as_prose(s)
         and any(_is_marked_body(a) for a in el.iterancestors())
     )
+
+
+def _panel_kind(el: etree._Element) -> tuple[str, str]:
+    """Tag and first class word of ``el`` (tabs and pages of one list share them)."""
+    cls = el.get("class")
+    return (el.tag, cls.split()[0] if cls and cls.strip() else "")
+
+
+def _hidden_panel(el: etree._Element, shown: dict[etree._Element, set[tuple[str, str]]]) -> bool:
+    """A hidden panel beside a shown one of its kind (the other tabs, the next pages of a list).
+
+    ``shown`` caches, per parent, the kinds of its children that are not hidden.
+    """
+    parent = el.getparent()
+    kind = _panel_kind(el)
+    if parent is None or not kind[1]:
+        return False
+    kinds = shown.get(parent)
+    if kinds is None:
+        kinds = shown[parent] = {
+            _panel_kind(child)
+            for child in parent
+            if isinstance(child.tag, str) and not _hidden(child)
+        }
+    return kind in kinds
 
 
 def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
@@ -1341,11 +1369,17 @@ _DECLARED_MIN = 400
 
 
 def _declared_body(root: etree._Element) -> str:
-    """The longest ``articleBody`` the page's JSON-LD declares, as plain text ('' if none)."""
-    best = ""
+    """The longest body the page's JSON-LD declares, as plain text ('' if none).
+
+    That is an ``articleBody``, or the description and steps of a ``HowTo`` or
+    ``Recipe`` (a guide or recipe whose page a script draws).
+    """
+    best = steps = ""
     for script in root.iter("script"):
         raw = script.text
-        if not raw or "articleBody" not in raw or script.get("type") != "application/ld+json":
+        if not raw or script.get("type") != "application/ld+json":
+            continue
+        if "articleBody" not in raw and "HowTo" not in raw and "Recipe" not in raw:
             continue
         try:
             data = json.loads(raw)
@@ -1360,10 +1394,49 @@ def _declared_body(root: etree._Element) -> str:
                 text = item.get("articleBody")
                 if isinstance(text, str) and len(text) > len(best):
                     best = text
+                if _STEP_TYPES.intersection(_ld_types(item)):
+                    text = "\n".join(_step_lines(item))
+                    if len(text) > len(steps):
+                        steps = text
                 stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
     if "<" in best and ">" in best:
-        return ""
-    return best.strip() if len(best) >= _DECLARED_MIN else ""
+        best = ""
+    best = max(best.strip(), steps, key=len)
+    return best if len(best) >= _DECLARED_MIN else ""
+
+
+# JSON-LD types whose body is a description and a list of steps.
+_STEP_TYPES = frozenset({"HowTo", "Recipe"})
+
+
+def _ld_types(item: dict[str, object]) -> list[str]:
+    kind = item.get("@type")
+    return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
+
+
+def _step_lines(item: dict[str, object]) -> list[str]:
+    """The description and the steps of a JSON-LD ``HowTo`` or ``Recipe``, a line each."""
+    lines: list[str] = []
+    pending: list[object] = [
+        item.get("recipeInstructions") or item.get("step"),
+        item.get("description"),
+    ]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            lines.extend(_plain_lines(value))
+        elif isinstance(value, list):
+            pending.extend(reversed(value))
+        elif isinstance(value, dict):
+            pending.append(value.get("text") or value.get("itemListElement"))
+    return lines
+
+
+def _plain_lines(text: str) -> list[str]:
+    """The lines of ``text``, read as HTML when it holds tags."""
+    if "<" in text and ">" in text:
+        text = render_text(parse_fragment(text))
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _paragraphs(text: str) -> etree._Element:
