@@ -313,8 +313,11 @@ def _name_flags(words: str) -> tuple[bool, bool, bool, bool]:
 
     Pages repeat the same class strings many times; each is matched once.
     """
-    found = [match for match in _NEGATIVE.finditer(words) if not _is_modifier(words, match)]
-    negative = bool(found)
+    negative = bool(_NEGATIVE.search(words))
+    found: Iterable[re.Match[str]] = _NEGATIVE.finditer(words) if negative else ()
+    if negative and "--" in words:
+        found = [match for match in found if not _is_modifier(words, match)]
+        negative = bool(found)
     weak = negative and all(
         match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in found
     )
