@@ -311,11 +311,13 @@ def test_hidden_panels_beside_a_shown_one_of_their_kind_are_kept() -> None:
         f"<div class='step hidden' style='display: none'>{PROSE.format(n='step 2')}</div>"
         f"<div class='step' hidden>{PROSE.format(n='step 3')}</div>"
         f"<div class='note' style='display:none'>{PROSE.format(n='draft note')}</div>"
+        "<p class='price'>Price: <span class='amount'>12 EUR</span>"
+        "<span class='amount' style='display:none'>19 EUR</span></p>"
         "</article></body></html>"
     )
     out = text(html)
     assert "Paragraph step 2" in out and "Paragraph step 3" in out
-    assert "draft note" not in out
+    assert "draft note" not in out and "19 EUR" not in out
 
 
 def test_guide_declared_only_as_json_ld_howto_steps_is_read_as_text() -> None:

@@ -646,8 +646,9 @@ def _panel_kind(el: etree._Element) -> tuple[str, str]:
 
 
 def _hidden_panel(el: etree._Element, shown: dict[etree._Element, set[tuple[str, str]]]) -> bool:
-    """A hidden panel beside a shown one of its kind (the other tabs, the next pages of a list).
+    """A hidden panel of text beside a shown one of its kind (other tabs, a list's next pages).
 
+    A hidden price or label variant, shorter than a sentence, stays out.
     ``shown`` caches, per parent, the kinds of its children that are not hidden.
     """
     parent = el.getparent()
@@ -661,7 +662,10 @@ def _hidden_panel(el: etree._Element, shown: dict[etree._Element, set[tuple[str,
             for child in parent
             if isinstance(child.tag, str) and not _hidden(child)
         }
-    return kind in kinds
+    return kind in kinds and _length(" ".join(el.itertext())) >= _PANEL_MIN
+
+
+_PANEL_MIN = 80  # characters: a sentence or more
 
 
 def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -> None:
