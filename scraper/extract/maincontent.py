@@ -16,6 +16,8 @@ How it decides, in three steps:
    the page around it (a page its script draws) is read instead. Sections
    a heading names as comments, customer reviews or the author's bio go too,
    whatever their class names, unless they are nearly all the page.
+   Lists of teaser cards go too, unless the cards are the posts of a thread
+   (prose beside the writer's card, no article beside the list).
 2. *Choose a container*: every text block (an element holding running text)
    scores by its length, its commas and how little of it is link text; the
    score flows up to its ancestors with a falling share (the Readability
@@ -263,6 +265,8 @@ _LEAD_WORDS = re.compile(
     r"preface|chapo|kicker|vorspann|einleitung",
     re.IGNORECASE,
 )
+# Class and itemprop words of a post's writer card (forums, Q&A).
+_USER_WORDS = re.compile(r"avatar|user|member|poster|author|profile", re.IGNORECASE)
 # Class/id words of an image block (its caption is not article prose).
 _MEDIA_WORDS = re.compile(r"image|img|photo|picture|caption|figure|video|gallery", re.IGNORECASE)
 
@@ -480,9 +484,55 @@ def _teaser_lists(
         if len(children) < 3:
             continue
         cards = [c for c in children if stats[c].text < 700 and _card_like(c)]
-        if len(cards) >= 3 and len(cards) >= 0.6 * len(children):
+        if (
+            len(cards) >= 3
+            and len(cards) >= 0.6 * len(children)
+            and not _holds_thread(el, cards, stats)
+        ):
             found.append(el)
     return found
+
+
+def _holds_thread(
+    el: etree._Element, cards: list[etree._Element], stats: dict[etree._Element, _Stats]
+) -> bool:
+    """The cards are the posts of a thread (a forum page): most read as posts, no article beside.
+
+    Reader comments under an article look the same; the article beside them
+    (a block outside the list with more prose than any post) tells them apart.
+    """
+    posts = [c for c in cards if _post_like(c, stats[c])]
+    if len(posts) < 0.5 * len(cards):
+        return False
+    bar = max(600, 1.5 * max(_prose(stats, c) for c in posts))
+    inside = set(el.iterancestors())
+    for other, s in stats.items():
+        if s.paragraphs and s.text - s.links > bar and other not in inside:
+            if other is el or any(a is el for a in other.iterancestors()):
+                continue
+            return False
+    return True
+
+
+def _post_like(el: etree._Element, s: _Stats) -> bool:
+    """A post in a thread, not a teaser: its writer's card beside prose, a linked heading a name.
+
+    The writer's card is an element whose class or ``itemprop`` names a user,
+    member, poster, author or avatar.
+    """
+    if s.text - s.links < 150 or s.links > 0.15 * s.text:
+        return False
+    if any(
+        _length("".join(a.itertext())) >= 30
+        for heading in el.iter("h2", "h3", "h4", "h5", "h6")
+        for a in heading.iter("a")
+    ):
+        return False
+    return any(
+        _USER_WORDS.search(f"{node.get('class') or ''} {node.get('itemprop') or ''}")
+        for node in el.iter()
+        if isinstance(node.tag, str) and len(node.attrib)
+    )
 
 
 def _strip(body: etree._Element) -> None:
