@@ -24,7 +24,8 @@ def post(n: int, author: str) -> str:
         f"<article class='message' id='post-{n}'>"
         f"<div class='message-user'><img class='avatar' src='/a/{n}.png' alt=''>"
         f"<h4 class='message-name'><a href='/members/{author}'>{author}</a></h4>"
-        f"<dl><dt>Joined</dt><dd>May 2019</dd></dl></div>"
+        "<dl><dt>Joined</dt><dd>May 2019</dd><dt>Posts</dt><dd>1,158</dd>"
+        "<dt>Location</dt><dd>Vienna, Austria</dd></dl></div>"
         f"<div class='message-main'><div class='bbWrapper'>{WORDS.format(n=n)}</div></div>"
         "</article>"
     )
@@ -62,3 +63,40 @@ def test_reader_comments_with_writer_cards_stay_out_of_the_article() -> None:
     out = text(html)
     assert out.count("Paragraph") == 8
     assert "to blame in post" not in out
+
+
+def test_forum_thread_is_read_as_the_posts_without_the_writer_cards() -> None:
+    posts = "".join(post(n, name) for n, name in enumerate(("ana", "ben", "cy"), 1))
+    html = f"<html><body><main><ol class='posts'>{posts}</ol></main></body></html>"
+    out = text(html)
+    assert [line[-10:] for line in out.splitlines()] == ["in post 1.", "in post 2.", "in post 3."]
+    for card in ("Joined", "1,158", "Vienna, Austria", "ben"):
+        assert card not in out.split("\n")
+
+
+def answer(n: int, words: str, kind: str = "answer") -> str:
+    """A question or an answer: votes, the words, then the writer's signature."""
+    return (
+        f"<div class='{kind}' id='{kind}-{n}'><div class='votes'>{n * 3}</div>"
+        f"<div class='postcell'><div class='prose'>{words}</div>"
+        f"<div class='user-info'><a href='/users/{n}'>writer{n}</a> answered 2 days ago</div>"
+        "</div></div>"
+    )
+
+
+def test_question_and_answers_are_read_in_order_when_the_longest_answer_wins() -> None:
+    question = "<p>Why does my lower back round at the bottom of a squat, and how do I stop it?</p>"
+    answers = "".join(
+        answer(n, "<p>" + f"Answer {n} says: brace first, then sit between the hips. " * n + "</p>")
+        for n in range(1, 4)
+    )
+    html = (
+        "<html><body><div id='mainbar'>"
+        f"{answer(0, question, 'question')}<div id='answers'>{answers}</div>"
+        "</div><div class='sidebar-box'><p>Hot network questions</p></div></body></html>"
+    )
+    out = text(html)
+    lines = out.splitlines()
+    assert lines[0].startswith("Why does my lower back round")
+    assert [line[:8] for line in lines[1:]] == ["Answer 1", "Answer 2", "Answer 3"]
+    assert "answered 2 days ago" not in out

@@ -26,6 +26,11 @@ How it decides, in three steps:
    get a bonus. The best container wins; it climbs to a parent that adds
    prose of the same kind or a short list or table (ingredients beside a
    method), and sibling blocks that carry prose of the same kind join it.
+   A container that is one post of a thread (forum posts, a question and
+   its answers: sibling blocks of one kind, each naming its writer beside
+   its words), or the list of them, gives way to the posts' bodies in page
+   order, without the writers' cards; not when an article beside them has
+   more prose than any post (they are its reader comments).
 3. *Prune*: inside the container, blocks that read as furniture (mostly
    links, a few words with no sentence punctuation among furniture, "share
    this", bylines, the repeated headline) are dropped.
@@ -40,9 +45,11 @@ tree you no longer need. Imports lxml and sibling helpers only.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1367,6 +1374,213 @@ def _trim_header(container: etree._Element, heading: etree._Element, removed: li
     _remove(heading)
 
 
+def _signature(el: etree._Element) -> tuple[str, str]:
+    """Tag and first class word: what repeated blocks of one kind share (``li.postbit``)."""
+    words = (el.get("class") or "").split()
+    return str(el.tag), words[0] if words else ""
+
+
+def _post_body(item: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._Element:
+    """The block of a post that holds its words: the deepest one with nearly all its prose.
+
+    A block holding the writer's card is passed through to its longest part.
+    """
+    carded = {
+        a
+        for node in item.iter()
+        if isinstance(node.tag, str) and len(node.attrib) and _names_writer(node)
+        for a in (node, *node.iterancestors())
+    }
+    node = item
+    while True:
+        total = _prose(stats, node)
+        inner = max((c for c in node if c in stats), key=lambda c: _prose(stats, c), default=None)
+        if inner is None:
+            return node
+        share = _prose(stats, inner) / max(1, total)
+        if share < 0.5 or (share < 0.85 and node not in carded):
+            return node
+        node = inner
+
+
+def _names_writer(node: etree._Element) -> bool:
+    return bool(_USER_WORDS.search(f"{node.get('class') or ''} {node.get('itemprop') or ''}"))
+
+
+def _has_writer_card(item: etree._Element, body: etree._Element) -> bool:
+    """The post names its writer beside the words: a user, member, author or avatar block."""
+    for node in item.iter():
+        if node is body:
+            continue
+        if (
+            isinstance(node.tag, str)
+            and len(node.attrib)
+            and _names_writer(node)
+            and not any(a is body for a in node.iterancestors())
+        ):
+            return True
+    return False
+
+
+def _run_of_posts(
+    item: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element] | None:
+    """The bodies of ``item`` and its siblings of the same kind when they are a thread's posts.
+
+    Two or more siblings with the same tag and first class word, each with
+    its words in a body block of one kind and its writer named beside them.
+    """
+    parent = item.getparent()
+    tag, word = _signature(item)
+    if parent is None or (not word and tag not in ("article", "li")):
+        return None
+    items = [c for c in parent if c.tag == tag and _signature(c)[1] == word and _prose(stats, c)]
+    if len(items) < 2:
+        return None
+    found = [_post_body(c, stats) for c in items]
+    kind, count = Counter(_signature(b) for b in found).most_common(1)[0]
+    if count < 2 or count < 0.5 * len(items) or kind == (tag, word):
+        return None
+    pairs = [
+        (c, b if _signature(b) == kind else _first_of_kind(c, kind))
+        for c, b in zip(items, found, strict=True)
+    ]
+    posts = [(c, b) for c, b in pairs if b is not None]
+    carded = sum(_has_writer_card(c, b) for c, b in posts)
+    if carded < 0.5 * len(posts) or sum(_prose(stats, b) >= 100 for _c, b in posts) < 2:
+        return None
+    return [b for _c, b in posts]
+
+
+def _first_of_kind(item: etree._Element, kind: tuple[str, str]) -> etree._Element | None:
+    """The first block inside ``item`` with the tag and first class word ``kind``."""
+    for el in item.iter(kind[0]):
+        if el is not item and _signature(el) == kind:
+            return el
+    return None
+
+
+def _thread_posts(
+    body: etree._Element, container: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element] | None:
+    """The post bodies of the thread the chosen container belongs to or holds, in page order.
+
+    The container may be one post's body (the longest answer won), a post, or
+    the list of posts (with each writer's card): the run of posts must then be
+    most of its prose. Bodies of the same kind just outside the run (the
+    question above the answers) join it. None when the page is not a thread,
+    or when an article beside the run has more prose than any post (reader
+    comments under an article).
+    """
+    bodies = (
+        _run_around(container, body, stats)
+        or _run_inside(container, stats)
+        or _run_beside(container, body, stats)
+    )
+    if not bodies:
+        return None
+    run = bodies[0].getparent()
+    while run is not None and not all(_inside(b, run) for b in bodies):
+        run = run.getparent()
+    if run is None:
+        return None
+    kind = _signature(bodies[0])
+    largest = max(_prose(stats, b) for b in bodies)
+    bar = max(600, 1.5 * largest)
+    region = run.getparent() if run is not body and run.getparent() is not None else run
+    chosen = set(bodies)
+    extra: list[etree._Element] = []
+    above = set(run.iterancestors())
+    # Children come before their parents in ``stats``: a post's body is met
+    # before the blocks around it.
+    for el, s in stats.items():
+        if el in chosen or el in above or el is run or _inside(el, run):
+            continue
+        if _signature(el) == kind and _prose(stats, el) and _inside(el, region):
+            extra = [b for b in extra if not _inside(b, el)]
+            extra.append(el)
+        elif (
+            s.paragraphs
+            and s.text - s.links > bar
+            and not any(_inside(el, b) or _inside(b, el) for b in extra)
+        ):
+            return None  # an article beside the run: the posts are its comments
+    if not extra:
+        return bodies
+    order = {el: i for i, el in enumerate(stats)}
+    return sorted([*bodies, *extra], key=lambda el: -order[el])
+
+
+def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
+    """True when ``el`` is ``ancestor`` or below it."""
+    return el is ancestor or any(a is ancestor for a in el.iterancestors())
+
+
+def _run_around(
+    container: etree._Element, body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element] | None:
+    """The thread whose post holds the container (one answer's body won), up to eight levels."""
+    node: etree._Element | None = container
+    for _level in range(8):
+        if node is None or node is body:
+            return None
+        bodies = _run_of_posts(node, stats)
+        if bodies:
+            return bodies
+        node = node.getparent()
+    return None
+
+
+def _run_beside(
+    container: etree._Element, body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element] | None:
+    """A thread elsewhere on the page with more prose than a short chosen block (a blurb won).
+
+    Posts deep in their markup pass little of their score up, so a short
+    block of page text can outscore the thread; the best-scored blocks
+    outside the container are tried as posts.
+    """
+    prose = _prose(stats, container)
+    if prose >= _SHORT_CHOICE:
+        return None
+    seeds = heapq.nlargest(
+        _SEEDS, (el for el, s in stats.items() if s.score > 0), key=lambda el: stats[el].score
+    )
+    for seed in seeds:
+        if _inside(seed, container) or _inside(container, seed):
+            continue
+        bodies = _run_around(seed, body, stats) or _run_inside(seed, stats)
+        if bodies and sum(_prose(stats, b) for b in bodies) > 1.5 * prose:
+            return bodies
+    return None
+
+
+# A chosen block shorter than this is checked against a thread elsewhere on
+# the page, seeded from this many of the best-scored blocks.
+_SHORT_CHOICE = 1500
+_SEEDS = 5
+
+
+def _run_inside(
+    container: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element] | None:
+    """The thread the container holds (the list of posts won), when it is most of its prose."""
+    node = container
+    for _level in range(3):
+        children = [c for c in node if c in stats and _prose(stats, c)]
+        if not children:
+            return None
+        longest = max(children, key=lambda c: _prose(stats, c))
+        bodies = _run_of_posts(longest, stats)
+        if bodies:
+            share = sum(_prose(stats, b) for b in bodies) / max(1, _prose(stats, container))
+            return bodies if share >= 0.6 else None
+        if len(children) > 1:
+            return None
+        node = longest
+    return None
+
+
 def find_main_content(
     root: etree._Element, *, title: str | None = None, prefer: tuple[str, ...] = ()
 ) -> ContentChoice | None:
@@ -1391,6 +1605,11 @@ def find_main_content(
         return None
     removed: list[str] = []
     description = _describe(container)
+    posts = None if prefer else _thread_posts(body, container, stats)
+    if posts:
+        container, marked = etree.Element("div"), False
+        container.extend(posts)
+        description = f"{len(posts)} posts of a thread"
     before, after = _prose_siblings(container, stats, named_only=marked)
     heading = _title_heading(container, titles)
     if heading is None:
