@@ -100,3 +100,45 @@ def test_question_and_answers_are_read_in_order_when_the_longest_answer_wins() -
     assert lines[0].startswith("Why does my lower back round")
     assert [line[:8] for line in lines[1:]] == ["Answer 1", "Answer 2", "Answer 3"]
     assert "answered 2 days ago" not in out
+
+
+def test_a_short_post_keeps_its_text_above_many_reader_comments() -> None:
+    comments = "".join(
+        f"<li class='note' id='note-{n}'><div class='note-author vcard'>"
+        f"<img class='avatar' src='/a/{n}.png' alt=''><cite class='fn'>reader{n}</cite></div>"
+        f"<div class='note-text'><p>{WORDS.format(n=n)}</p></div></li>"
+        for n in range(1, 9)
+    )
+    html = (
+        "<html><body><article class='post'><h1>Monday sets</h1><div class='entry'>"
+        "<p>Five sets of five at a weight that moves fast, then two back-off sets, and done.</p>"
+        "<p>Film the last set from the side, and look at the bar path before adding weight.</p>"
+        f"</div></article><div id='comments'><ol class='notes'>{comments}</ol></div>"
+        "</body></html>"
+    )
+    out = text(html)
+    assert "Five sets of five" in out and "Film the last set" in out
+    assert "to blame in post" not in out
+
+
+def test_article_wins_over_a_longer_run_of_unmarked_replies_after_it() -> None:
+    article = "".join(
+        f"<p>Paragraph {n}: the squat is a hinge and a knee bend at once, and the trick, as "
+        "always, is to keep the bar over the middle of the foot while the hips travel back.</p>"
+        for n in range(1, 7)
+    )
+    replies = "".join(
+        f"<li class='thread-item'><div class='top'>({n} June, 11:13)</div>"
+        f"<div class='msg'><p><strong>Re: depth</strong></p><div class='words'>"
+        f"<p>{WORDS.format(n=n)} And a second sentence, to make a reply of some length.</p>"
+        "</div></div></li>"
+        for n in range(1, 13)
+    )
+    html = (
+        "<html><body><div id='page'><div class='main-text'><h1>Squat depth</h1>"
+        f"{article}</div><div class='below'><h3>12 replies</h3><ul class='list'>{replies}</ul>"
+        "</div></div></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 6
+    assert "to blame in post" not in out

@@ -29,8 +29,10 @@ How it decides, in three steps:
    A container that is one post of a thread (forum posts, a question and
    its answers: sibling blocks of one kind, each naming its writer beside
    its words), or the list of them, gives way to the posts' bodies in page
-   order, without the writers' cards; not when an article beside them has
-   more prose than any post (they are its reader comments).
+   order, without the writers' cards. When the posts are reader comments
+   under an article (the page names them as comments, or an article before
+   them has more prose than any of them), the container is chosen again
+   without them: the article wins.
 3. *Prune*: inside the container, blocks that read as furniture (mostly
    links, a few words with no sentence punctuation among furniture, "share
    this", bylines, the repeated headline) are dropped.
@@ -1383,14 +1385,8 @@ def _signature(el: etree._Element) -> tuple[str, str]:
 def _post_body(item: etree._Element, stats: dict[etree._Element, _Stats]) -> etree._Element:
     """The block of a post that holds its words: the deepest one with nearly all its prose.
 
-    A block holding the writer's card is passed through to its longest part.
+    A block whose other parts name the writer is passed through to its longest part.
     """
-    carded = {
-        a
-        for node in item.iter()
-        if isinstance(node.tag, str) and len(node.attrib) and _names_writer(node)
-        for a in (node, *node.iterancestors())
-    }
     node = item
     while True:
         total = _prose(stats, node)
@@ -1398,9 +1394,19 @@ def _post_body(item: etree._Element, stats: dict[etree._Element, _Stats]) -> etr
         if inner is None:
             return node
         share = _prose(stats, inner) / max(1, total)
-        if share < 0.5 or (share < 0.85 and node not in carded):
+        if share < 0.5 or (share < 0.85 and not _names_writer_beside(node, inner)):
             return node
         node = inner
+
+
+def _names_writer_beside(node: etree._Element, inner: etree._Element) -> bool:
+    """Some part of ``node`` other than ``inner`` names the writer (a user card)."""
+    return any(
+        isinstance(el.tag, str) and len(el.attrib) and _names_writer(el)
+        for child in node
+        if child is not inner
+        for el in child.iter()
+    )
 
 
 def _names_writer(node: etree._Element) -> bool:
@@ -1424,18 +1430,19 @@ def _has_writer_card(item: etree._Element, body: etree._Element) -> bool:
 
 def _run_of_posts(
     item: etree._Element, stats: dict[etree._Element, _Stats]
-) -> list[etree._Element] | None:
-    """The bodies of ``item`` and its siblings of the same kind when they are a thread's posts.
+) -> tuple[list[etree._Element], bool] | None:
+    """The bodies of ``item`` and its siblings of the same kind, and whether they name writers.
 
     Two or more siblings with the same tag and first class word, each with
-    its words in a body block of one kind and its writer named beside them.
+    its words in a body block of one kind; the posts of a thread also name
+    their writers beside their words (most of them do).
     """
     parent = item.getparent()
     tag, word = _signature(item)
     if parent is None or (not word and tag not in ("article", "li")):
         return None
     items = [c for c in parent if c.tag == tag and _signature(c)[1] == word and _prose(stats, c)]
-    if len(items) < 2:
+    if sum(_prose(stats, c) >= 100 for c in items) < 2:
         return None
     found = [_post_body(c, stats) for c in items]
     kind, count = Counter(_signature(b) for b in found).most_common(1)[0]
@@ -1446,10 +1453,10 @@ def _run_of_posts(
         for c, b in zip(items, found, strict=True)
     ]
     posts = [(c, b) for c, b in pairs if b is not None]
-    carded = sum(_has_writer_card(c, b) for c, b in posts)
-    if carded < 0.5 * len(posts) or sum(_prose(stats, b) >= 100 for _c, b in posts) < 2:
+    if sum(_prose(stats, b) >= 100 for _c, b in posts) < 2:
         return None
-    return [b for _c, b in posts]
+    carded = sum(_has_writer_card(c, b) for c, b in posts) >= 0.5 * len(posts)
+    return [b for _c, b in posts], carded
 
 
 def _first_of_kind(item: etree._Element, kind: tuple[str, str]) -> etree._Element | None:
@@ -1462,53 +1469,131 @@ def _first_of_kind(item: etree._Element, kind: tuple[str, str]) -> etree._Elemen
 
 def _thread_posts(
     body: etree._Element, container: etree._Element, stats: dict[etree._Element, _Stats]
-) -> list[etree._Element] | None:
+) -> tuple[list[etree._Element] | None, etree._Element | None]:
     """The post bodies of the thread the chosen container belongs to or holds, in page order.
 
     The container may be one post's body (the longest answer won), a post, or
     the list of posts (with each writer's card): the run of posts must then be
     most of its prose. Bodies of the same kind just outside the run (the
-    question above the answers) join it. None when the page is not a thread,
-    or when an article beside the run has more prose than any post (reader
-    comments under an article).
+    question above the answers) join it.
+
+    Returns (bodies, None) for a thread; (None, section) when the container
+    is reader comments under an article: the page names the section as
+    comments, or an article beside the run has more prose than any post
+    (then the posts need not name their writers); (None, None) otherwise.
     """
-    bodies = (
-        _run_around(container, body, stats)
-        or _run_inside(container, stats)
-        or _run_beside(container, body, stats)
-    )
+    found = _run_around(container, body, stats) or _run_inside(container, stats)
+    if found and not found[1]:
+        # Repeated blocks that name no writer: only reader comments beside an article.
+        run = _common_parent(found[0])
+        if run is not None and _beside_article(body, run, found[0], stats) is None:
+            return None, run
+        return None, None
+    holds_container = bool(found)
+    bodies = found[0] if found else _run_beside(container, body, stats)
     if not bodies:
-        return None
+        return None, None
+    run = _common_parent(bodies)
+    if run is None:
+        return None, None
+    section = _comment_section(run, body)
+    if section is not None:
+        return None, section if holds_container else None
+    extra = _beside_article(body, run, bodies, stats)
+    if extra is None:
+        return None, run if holds_container else None
+    if not extra:
+        return bodies, None
+    order = {el: i for i, el in enumerate(stats)}
+    return sorted([*bodies, *extra], key=lambda el: -order[el]), None
+
+
+def _common_parent(bodies: list[etree._Element]) -> etree._Element | None:
+    """The lowest element holding all of ``bodies``."""
     run = bodies[0].getparent()
     while run is not None and not all(_inside(b, run) for b in bodies):
         run = run.getparent()
-    if run is None:
-        return None
+    return run
+
+
+def _beside_article(
+    body: etree._Element,
+    run: etree._Element,
+    bodies: list[etree._Element],
+    stats: dict[etree._Element, _Stats],
+) -> list[etree._Element] | None:
+    """Post bodies of the same kind just outside the run; None when an article stands before it.
+
+    The article is a block before the run with more prose than 600
+    characters and half again the longest post; a block holding more posts
+    of the run's kind (the question above the answers) is not one.
+    """
     kind = _signature(bodies[0])
-    largest = max(_prose(stats, b) for b in bodies)
-    bar = max(600, 1.5 * largest)
+    bar = max(600, 1.5 * max(_prose(stats, b) for b in bodies))
     region = run.getparent() if run is not body and run.getparent() is not None else run
     chosen = set(bodies)
     extra: list[etree._Element] = []
     above = set(run.iterancestors())
-    # Children come before their parents in ``stats``: a post's body is met
-    # before the blocks around it.
+    # ``stats`` runs backwards through the page, children before their
+    # parents: a post's body is met before the blocks around it, and what
+    # follows the run is met before the run.
+    ahead = False
     for el, s in stats.items():
+        if el is run:
+            ahead = True
         if el in chosen or el in above or el is run or _inside(el, run):
             continue
         if _signature(el) == kind and _prose(stats, el) and _inside(el, region):
             extra = [b for b in extra if not _inside(b, el)]
             extra.append(el)
         elif (
-            s.paragraphs
+            ahead
+            and s.paragraphs
             and s.text - s.links > bar
             and not any(_inside(el, b) or _inside(b, el) for b in extra)
         ):
-            return None  # an article beside the run: the posts are its comments
-    if not extra:
-        return bodies
-    order = {el: i for i, el in enumerate(stats)}
-    return sorted([*bodies, *extra], key=lambda el: -order[el])
+            return None
+    return extra
+
+
+_COMMENT_WORDS = re.compile(
+    r"(?:^|[-_ ])(?:comments?|commentlist|comment-list|disqus|respond|responses)(?=$|[-_ \d])",
+    re.IGNORECASE,
+)
+
+
+def _comment_section(run: etree._Element, body: etree._Element) -> etree._Element | None:
+    """The outermost of ``run`` and its next three ancestors that the page names as comments."""
+    found = None
+    node: etree._Element | None = run
+    for _level in range(4):
+        if node is None or node is body:
+            break
+        if _COMMENT_WORDS.search(_attr_words(node)):
+            found = node
+        node = node.getparent()
+    return found
+
+
+def _pick_without(
+    body: etree._Element, section: etree._Element
+) -> tuple[etree._Element, bool, dict[etree._Element, _Stats]] | None:
+    """Choose the container again with ``section`` (reader comments) out of the page.
+
+    None, with the page as it was, when nothing else holds a paragraph of prose.
+    """
+    parent = section.getparent()
+    if parent is None:
+        return None
+    index = parent.index(section)
+    parent.remove(section)
+    stats = _measure(body)
+    _score_tree(body, stats)
+    container, marked = _pick_container(body, stats)
+    if _prose(stats, container) >= 80 and stats[container].paragraphs:
+        return container, marked, stats
+    parent.insert(index, section)
+    return None
 
 
 def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
@@ -1518,15 +1603,15 @@ def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
 
 def _run_around(
     container: etree._Element, body: etree._Element, stats: dict[etree._Element, _Stats]
-) -> list[etree._Element] | None:
+) -> tuple[list[etree._Element], bool] | None:
     """The thread whose post holds the container (one answer's body won), up to eight levels."""
     node: etree._Element | None = container
     for _level in range(8):
         if node is None or node is body:
             return None
-        bodies = _run_of_posts(node, stats)
-        if bodies:
-            return bodies
+        found = _run_of_posts(node, stats)
+        if found:
+            return found
         node = node.getparent()
     return None
 
@@ -1549,9 +1634,9 @@ def _run_beside(
     for seed in seeds:
         if _inside(seed, container) or _inside(container, seed):
             continue
-        bodies = _run_around(seed, body, stats) or _run_inside(seed, stats)
-        if bodies and sum(_prose(stats, b) for b in bodies) > 1.5 * prose:
-            return bodies
+        found = _run_around(seed, body, stats) or _run_inside(seed, stats)
+        if found and found[1] and sum(_prose(stats, b) for b in found[0]) > 1.5 * prose:
+            return found[0]
     return None
 
 
@@ -1563,7 +1648,7 @@ _SEEDS = 5
 
 def _run_inside(
     container: etree._Element, stats: dict[etree._Element, _Stats]
-) -> list[etree._Element] | None:
+) -> tuple[list[etree._Element], bool] | None:
     """The thread the container holds (the list of posts won), when it is most of its prose."""
     node = container
     for _level in range(3):
@@ -1571,11 +1656,11 @@ def _run_inside(
         if not children:
             return None
         longest = max(children, key=lambda c: _prose(stats, c))
-        bodies = _run_of_posts(longest, stats)
-        if bodies:
-            share = sum(_prose(stats, b) for b in bodies) / max(1, _prose(stats, container))
-            return bodies if share >= 0.6 else None
-        if len(children) > 1:
+        found = _run_of_posts(longest, stats)
+        if found:
+            share = sum(_prose(stats, b) for b in found[0]) / max(1, _prose(stats, container))
+            return found if share >= 0.6 else None
+        if _prose(stats, longest) < 0.6 * _prose(stats, node):
             return None
         node = longest
     return None
@@ -1605,7 +1690,12 @@ def find_main_content(
         return None
     removed: list[str] = []
     description = _describe(container)
-    posts = None if prefer else _thread_posts(body, container, stats)
+    posts, comments = (None, None) if prefer else _thread_posts(body, container, stats)
+    if comments is not None:
+        again = _pick_without(body, comments)
+        if again is not None:
+            container, marked, stats = again
+            description = _describe(container)
     if posts:
         container, marked = etree.Element("div"), False
         container.extend(posts)
