@@ -142,3 +142,46 @@ def test_article_wins_over_a_longer_run_of_unmarked_replies_after_it() -> None:
     out = text(html)
     assert out.count("Paragraph") == 6
     assert "to blame in post" not in out
+
+
+def related_posts(body_class: str, linked: bool) -> str:
+    """Two more posts beside the article, each with its writer's name and a summary.
+
+    A summary of two paragraphs when the headline links, of one otherwise.
+    """
+    second = "<p>A second paragraph of the summary, on chalk, belts and the hook grip.</p>"
+    return "".join(
+        "<article class='post'><h3>"
+        + (
+            f"<a href='/p{n}'>Another long headline about deadlifts, number {n}</a>"
+            if linked
+            else f"Other {n}"
+        )
+        + "</h3><div class='info'><span class='author-name'>Kim</span></div>"
+        f"<div class='{body_class}'><p>Summary {n}: a shorter text about deadlifts, grips and "
+        "straps, with a comma or two, long enough to be read as a paragraph of prose.</p>"
+        + (second if linked else "")
+        + "</div>"
+        "</article>"
+        for n in range(1, 3)
+    )
+
+
+def test_posts_beside_the_article_do_not_make_it_a_thread() -> None:
+    article = (
+        "<article class='post'><h1>Squat depth</h1><div class='info'>"
+        "<span class='author-name'>Sam</span></div><div class='entry-content'>"
+        + "".join(
+            f"<p>Paragraph {n}: the squat is a hinge and a knee bend at once, and the trick, as "
+            "always, is to keep the bar over the middle of the foot while the hips travel.</p>"
+            for n in range(1, 13)
+        )
+        + "</div></article>"
+    )
+    for body_class, linked in (("entry-summary", False), ("entry-content", True)):
+        html = (
+            f"<html><body><main>{article}{related_posts(body_class, linked)}</main></body></html>"
+        )
+        out = text(html)
+        assert out.count("Paragraph") == 12, (body_class, linked)
+        assert "Summary" not in out, (body_class, linked)

@@ -529,18 +529,21 @@ def _post_like(el: etree._Element, s: _Stats) -> bool:
     The writer's card is an element whose class or ``itemprop`` names a user,
     member, poster, author or avatar.
     """
-    if s.text - s.links < 150 or s.links > 0.15 * s.text:
-        return False
-    if any(
-        _length("".join(a.itertext())) >= 30
-        for heading in el.iter("h2", "h3", "h4", "h5", "h6")
-        for a in heading.iter("a")
-    ):
+    if s.text - s.links < 150 or s.links > 0.15 * s.text or _has_headline_link(el):
         return False
     return any(
         _USER_WORDS.search(f"{node.get('class') or ''} {node.get('itemprop') or ''}")
         for node in el.iter()
         if isinstance(node.tag, str) and len(node.attrib)
+    )
+
+
+def _has_headline_link(el: etree._Element) -> bool:
+    """A heading inside ``el`` links a headline (30 characters or more) to another page."""
+    return any(
+        _length("".join(a.itertext())) >= 30
+        for heading in el.iter("h2", "h3", "h4", "h5", "h6")
+        for a in heading.iter("a")
     )
 
 
@@ -1444,12 +1447,16 @@ def _run_of_posts(
     items = [c for c in parent if c.tag == tag and _signature(c)[1] == word and _prose(stats, c)]
     if sum(_prose(stats, c) >= 100 for c in items) < 2:
         return None
+    if sum(map(_has_headline_link, items)) > 0.5 * len(items):
+        return None  # teaser cards: each links a headline to another page
     found = [_post_body(c, stats) for c in items]
     kind, count = Counter(_signature(b) for b in found).most_common(1)[0]
     if count < 2 or count < 0.5 * len(items) or kind == (tag, word):
         return None
+    # A short post's body may stop above the block of its kind (the writer's
+    # card is a large part of it); the block is looked for by its class.
     pairs = [
-        (c, b if _signature(b) == kind else _first_of_kind(c, kind))
+        (c, b if _signature(b) == kind else _first_of_kind(c, kind) if kind[1] else None)
         for c, b in zip(items, found, strict=True)
     ]
     posts = [(c, b) for c, b in pairs if b is not None]
@@ -1611,7 +1618,14 @@ def _run_around(
             return None
         found = _run_of_posts(node, stats)
         if found:
-            return found
+            # The container's own post must be one of the run's (not a run of
+            # related posts beside the article).
+            mine = any(
+                _inside(container, b)
+                or (_inside(b, container) and _prose(stats, b) >= 0.6 * _prose(stats, container))
+                for b in found[0]
+            )
+            return found if mine else None
         node = node.getparent()
     return None
 
