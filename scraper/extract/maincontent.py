@@ -1563,7 +1563,7 @@ def _beside_article(
     return extra
 
 
-_COMMENT_WORDS = re.compile(
+_COMMENT_NAMES = re.compile(
     r"(?:^|[-_ ])(?:comments?|commentlist|comment-list|disqus|respond|responses)(?=$|[-_ \d])",
     re.IGNORECASE,
 )
@@ -1576,7 +1576,7 @@ def _comment_section(run: etree._Element, body: etree._Element) -> etree._Elemen
     for _level in range(4):
         if node is None or node is body:
             break
-        if _COMMENT_WORDS.search(_attr_words(node)):
+        if _COMMENT_NAMES.search(_attr_words(node)):
             found = node
         node = node.getparent()
     return found
