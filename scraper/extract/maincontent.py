@@ -950,12 +950,22 @@ def _adds_list_or_table(
 def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
     """A block beside the article that is more of its prose (a lead, a paragraph split off)."""
     s = stats.get(el)
+    if s is not None and el.tag in _HEADINGS and el.tag != "h1":
+        return _lead_heading(el, s)
     if s is None or el.tag in _HEADINGS or not s.text or s.headings or s.images or s.lists:
         return False
     prose = s.text - s.links
     if prose < 80 or s.links > 0.25 * s.text or _class_weight(el) < 0:
         return False
     if _MEDIA_WORDS.search(_attr_words(el)) or _holds_byline(el):
+        return False
+    text = _norm("".join(el.itertext()))
+    return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
+
+
+def _lead_heading(el: etree._Element, s: _Stats) -> bool:
+    """A heading that is a sentence or two of prose (a standfirst set as a subheading)."""
+    if s.links or s.images or not 100 <= s.text <= 400:
         return False
     text = _norm("".join(el.itertext()))
     return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)

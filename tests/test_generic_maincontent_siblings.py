@@ -1,0 +1,36 @@
+"""The main-content finder on small pages: content beside the chosen block and inside it."""
+
+from __future__ import annotations
+
+from scraper.extract import extract_article_text
+
+PROSE = (
+    "<p>Paragraph {n}: the squat is a hinge and a knee bend at once, and the trick, as always, "
+    "is to keep the bar over the middle of the foot while the hips travel back and down.</p>"
+)
+
+
+def body(n: int) -> str:
+    return "".join(PROSE.format(n=i) for i in range(1, n + 1))
+
+
+def text(html: str) -> str:
+    return extract_article_text(html.encode(), "https://example.org/post/")
+
+
+def test_standfirst_set_as_a_subheading_joins_the_body_and_a_short_heading_does_not() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday."
+    )
+    page = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        "<h1>Gym reopens</h1><h2>{heading}</h2><div class='ad-slot'></div>"
+        f"<div class='story'>{body(6)}</div></article></body></html>"
+    )
+    out = text(page.format(heading=lead))
+    assert out.startswith(lead)
+    assert out.count("Paragraph") == 6
+    short = text(page.format(heading="Longer hours and a new rack room"))
+    assert "Longer hours" not in short
+    assert short.count("Paragraph") == 6
