@@ -34,3 +34,24 @@ def test_standfirst_set_as_a_subheading_joins_the_body_and_a_short_heading_does_
     short = text(page.format(heading="Longer hours and a new rack room"))
     assert "Longer hours" not in short
     assert short.count("Paragraph") == 6
+
+
+def test_unnamed_lead_right_beside_a_marked_body_joins_it_and_one_further_up_does_not() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday."
+    )
+    notice = (
+        "This copy is for your own use only, and ordering copies for your colleagues, "
+        "clients or customers is done elsewhere."
+    )
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body>"
+        f"<h1>Gym reopens</h1><div class='wrap'><p>{notice}</p><article>"
+        f"<div class='bold'><p><strong>{lead}</strong></p></div><span></span>"
+        f"<div class='entry-content'>{body(6)}</div></article></div></body></html>"
+    )
+    out = text(html)
+    assert out.startswith(lead)
+    assert out.count("Paragraph") == 6
+    assert "This copy" not in out

@@ -1008,13 +1008,14 @@ def _prose_siblings(
     Only an unbroken run counts: the first block with text that is not
     article prose (a heading, a link list, a comment form) ends it. A level
     that ends a run is the last one climbed. ``named_only`` (the markup named
-    the container as the article body) joins only blocks named as its lead.
+    the container as the article body) joins only its own siblings and, further
+    up, blocks named as its lead.
     """
     before: list[etree._Element] = []
     after: list[etree._Element] = []
     body_text = _norm("".join(container.itertext()))
     node = container
-    for _level in range(3):
+    for level in range(3):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
@@ -1033,7 +1034,7 @@ def _prose_siblings(
                         (_joins_article(sib, stats) and (found is before or sib.tag == "p"))
                         or _list_joins(sib, stats)
                     )
-                    and (not named_only or _is_named_lead(sib))
+                    and (not named_only or level == 0 or _is_named_lead(sib))
                     and not _repeats(sib, body_text)
                 ):
                     run.append(sib)
