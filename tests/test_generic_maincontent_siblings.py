@@ -55,3 +55,23 @@ def test_unnamed_lead_right_beside_a_marked_body_joins_it_and_one_further_up_doe
     assert out.startswith(lead)
     assert out.count("Paragraph") == 6
     assert "This copy" not in out
+
+
+def test_prose_in_blocks_named_by_layout_words_stays_and_a_newsletter_box_goes() -> None:
+    section = (
+        "<div class='elementor-widget-container'><p>Section {n}: the gym was founded in 2013 "
+        "by two coaches, and it has grown, slowly and on purpose, into a club of four hundred "
+        "members who train together.</p></div>"
+    )
+    html = (
+        "<html><head><title>About us | Example</title></head><body><article>"
+        f"<div class='entry'>{body(8)}"
+        + section.format(n=1)
+        + "<div class='newsletter-widget'><p>Get our letter every week, with plans, recipes "
+        "and news, delivered to your inbox, free.</p></div>"
+        "</div></article></body></html>"
+    )
+    out = text(html)
+    assert "Section 1: the gym was founded" in out
+    assert "Get our letter" not in out
+    assert out.count("Paragraph") == 8
