@@ -75,3 +75,22 @@ def test_prose_in_blocks_named_by_layout_words_stays_and_a_newsletter_box_goes()
     assert "Section 1: the gym was founded" in out
     assert "Get our letter" not in out
     assert out.count("Paragraph") == 8
+
+
+def test_lead_closing_a_header_block_above_a_picture_joins_unless_it_names_the_author() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday."
+    )
+    page = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        "<div class='top'><h2>Gym reopens</h2>{author}<p>{lead}</p></div>"
+        "<figure><img src='/rack.jpg'><figcaption>The new rack room.</figcaption></figure>"
+        f"<div class='story'>{body(6)}</div></article></body></html>"
+    )
+    out = text(page.format(author="", lead=lead))
+    assert out.startswith(lead)
+    assert out.count("Paragraph") == 6 and "rack room." not in out
+    signed = text(page.format(author="<a href='/author/sam-lee/'>Sam Lee</a>", lead=lead))
+    assert "The gym reopens" not in signed and "Sam Lee" not in signed
+    assert signed.count("Paragraph") == 6

@@ -971,10 +971,16 @@ def _lead_heading(el: etree._Element, s: _Stats) -> bool:
     return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
 
 
+# A link to an author's page ("/author/jane-doe/").
+_AUTHOR_PAGE = re.compile(r"/(?:author|authors)/[^/?#]")
+
+
 def _holds_byline(el: etree._Element) -> bool:
     """True for a block carrying the post's date stamp or author link (the page header)."""
     for node in el.iter("time", "a", "span", "div"):
         if node.tag == "time" or node.get("rel") == "author" or node.get("itemprop") == "author":
+            return True
+        if node.tag == "a" and _AUTHOR_PAGE.search(node.get("href") or ""):
             return True
     return False
 
@@ -1006,7 +1012,10 @@ def _prose_siblings(
     """Prose blocks right before and after the container, up to three wrappers up.
 
     Only an unbroken run counts: the first block with text that is not
-    article prose (a heading, a link list, a comment form) ends it. A level
+    article prose (a heading, a link list, a comment form) ends it; before the
+    container, the prose that closes that block (a lead under its headline)
+    still joins, unless a picture lies between and the block names the author
+    or the date. A level
     that ends a run is the last one climbed. ``named_only`` (the markup named
     the container as the article body) joins only its own siblings and, further
     up, blocks named as its lead.
@@ -1041,7 +1050,7 @@ def _prose_siblings(
                 elif found is before and _passed_over(sib, stats):
                     passed = True
                 elif stats.get(sib) is not None and stats[sib].text >= 25:
-                    if found is before and not passed:
+                    if found is before and (not passed or not _holds_byline(sib)):
                         run.extend(_trailing_prose(sib, stats, body_text, named_only))
                     broken = True
                     break
