@@ -94,3 +94,17 @@ def test_lead_closing_a_header_block_above_a_picture_joins_unless_it_names_the_a
     signed = text(page.format(author="<a href='/author/sam-lee/'>Sam Lee</a>", lead=lead))
     assert "The gym reopens" not in signed and "Sam Lee" not in signed
     assert signed.count("Paragraph") == 6
+
+
+def test_lead_named_by_its_class_joins_without_sentence_punctuation() -> None:
+    lead = (
+        "Gym reopens next week with longer hours and a new rack room and classes for beginners "
+        "on every weekday morning"
+    )
+    page = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        "<h1>Gym reopens</h1><p class='{cls}'>{lead}</p>"
+        f"<div class='story'>{body(6)}</div></article></body></html>"
+    )
+    assert text(page.format(cls="subtitle", lead=lead)).startswith(lead)
+    assert lead not in text(page.format(cls="note", lead=lead))

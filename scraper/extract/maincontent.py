@@ -960,7 +960,8 @@ def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> b
     if _MEDIA_WORDS.search(_attr_words(el)) or _holds_byline(el):
         return False
     text = _norm("".join(el.itertext()))
-    return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
+    sentence = s.commas or _SENTENCE_END.search(text) or (prose >= 100 and _is_named_lead(el))
+    return bool(sentence) and not _FURNITURE_TEXT.match(text)
 
 
 def _lead_heading(el: etree._Element, s: _Stats) -> bool:
