@@ -108,3 +108,21 @@ def test_lead_named_by_its_class_joins_without_sentence_punctuation() -> None:
     )
     assert text(page.format(cls="subtitle", lead=lead)).startswith(lead)
     assert lead not in text(page.format(cls="note", lead=lead))
+
+
+def test_lead_further_up_joins_though_a_box_after_the_body_ends_that_side() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday."
+    )
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><main><article>"
+        f"<h1>Gym reopens</h1><p>{lead}</p><div class='wrap'>"
+        f"<div class='story'>{body(6)}</div>"
+        "<div class='rights'>All rights reserved by the publisher of this page</div>"
+        "</div></article></main></body></html>"
+    )
+    out = text(html)
+    assert out.startswith(lead)
+    assert out.count("Paragraph") == 6
+    assert "All rights" not in out

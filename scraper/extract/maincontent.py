@@ -1016,8 +1016,8 @@ def _prose_siblings(
     article prose (a heading, a link list, a comment form) ends it; before the
     container, the prose that closes that block (a lead under its headline)
     still joins, unless a picture lies between and the block names the author
-    or the date. A level
-    that ends a run is the last one climbed. ``named_only`` (the markup named
+    or the date. A side whose run has ended is not looked at further up; the
+    other side climbs on. ``named_only`` (the markup named
     the container as the article body) joins only its own siblings and, further
     up, blocks named as its lead.
     """
@@ -1025,15 +1025,17 @@ def _prose_siblings(
     after: list[etree._Element] = []
     body_text = _norm("".join(container.itertext()))
     node = container
+    ended: set[str] = set()  # the sides whose run has ended
     for level in range(3):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
-        broken = False
-        for sibs, found in (
-            (node.itersiblings(preceding=True), before),
-            (node.itersiblings(), after),
+        for side, sibs, found in (
+            ("before", node.itersiblings(preceding=True), before),
+            ("after", node.itersiblings(), after),
         ):
+            if side in ended:
+                continue
             run: list[etree._Element] = []
             passed = False
             for sib in sibs:
@@ -1053,13 +1055,13 @@ def _prose_siblings(
                 elif stats.get(sib) is not None and stats[sib].text >= 25:
                     if found is before and (not passed or not _holds_byline(sib)):
                         run.extend(_trailing_prose(sib, stats, body_text, named_only))
-                    broken = True
+                    ended.add(side)
                     break
             if found is before:
                 before[:0] = list(reversed(run))
             else:
                 after.extend(run)
-        if broken:
+        if len(ended) == 2:
             break
         node = parent
     return before, after
