@@ -126,3 +126,21 @@ def test_lead_further_up_joins_though_a_box_after_the_body_ends_that_side() -> N
     assert out.startswith(lead)
     assert out.count("Paragraph") == 6
     assert "All rights" not in out
+
+
+def test_lead_set_beside_its_picture_joins_and_a_gallery_does_not() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday. Members keep their plans, and the first "
+        "week of classes is free for everyone who signs up at the desk."
+    )
+    page = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        "<h1>Gym reopens</h1><div class='top'>{pictures}<p>{lead}</p></div>"
+        f"<div class='story'>{body(6)}</div></article></body></html>"
+    )
+    out = text(page.format(pictures="<img src='/face.jpg'>", lead=lead))
+    assert out.startswith(lead)
+    gallery = text(page.format(pictures="<img src='/a.jpg'><img src='/b.jpg'>", lead=lead))
+    assert lead not in gallery
+    assert gallery.count("Paragraph") == 6

@@ -952,7 +952,9 @@ def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> b
     s = stats.get(el)
     if s is not None and el.tag in _HEADINGS and el.tag != "h1":
         return _lead_heading(el, s)
-    if s is None or el.tag in _HEADINGS or not s.text or s.headings or s.images or s.lists:
+    if s is None or el.tag in _HEADINGS or not s.text or s.headings or s.lists:
+        return False
+    if s.images and not _prose_beside_picture(el, s):
         return False
     prose = s.text - s.links
     if prose < 80 or s.links > 0.25 * s.text or _class_weight(el) < 0:
@@ -962,6 +964,11 @@ def _joins_article(el: etree._Element, stats: dict[etree._Element, _Stats]) -> b
     text = _norm("".join(el.itertext()))
     sentence = s.commas or _SENTENCE_END.search(text) or (prose >= 100 and _is_named_lead(el))
     return bool(sentence) and not _FURNITURE_TEXT.match(text)
+
+
+def _prose_beside_picture(el: etree._Element, s: _Stats) -> bool:
+    """A block of prose that also holds one picture (a lead set beside its image)."""
+    return s.images == 1 and s.text - s.links >= 200 and el.tag != "figure"
 
 
 def _lead_heading(el: etree._Element, s: _Stats) -> bool:
