@@ -144,3 +144,23 @@ def test_lead_set_beside_its_picture_joins_and_a_gallery_does_not() -> None:
     gallery = text(page.format(pictures="<img src='/a.jpg'><img src='/b.jpg'>", lead=lead))
     assert lead not in gallery
     assert gallery.count("Paragraph") == 6
+
+
+def test_lead_four_wrappers_above_the_body_joins_it_across_pictures() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday."
+    )
+    figure = (
+        "<figure><img src='/{n}.jpg'><figcaption>Picture {n}: the rack room seen from the "
+        "entrance on the first floor, with the platforms along the window</figcaption></figure>"
+    )
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        f"<h1>Gym reopens</h1><p>{lead}</p>"
+        + "".join(f"<div class='level{n}'>" + figure.format(n=n) for n in (3, 2, 1))
+        + f"<div class='story'>{body(6)}</div></div></div></div></article></body></html>"
+    )
+    out = text(html)
+    assert out.startswith(lead)
+    assert out.count("Paragraph") == 6 and "Picture" not in out

@@ -1017,7 +1017,7 @@ def _repeats(el: etree._Element, body_text: str) -> bool:
 def _prose_siblings(
     container: etree._Element, stats: dict[etree._Element, _Stats], *, named_only: bool = False
 ) -> tuple[list[etree._Element], list[etree._Element]]:
-    """Prose blocks right before and after the container, up to three wrappers up.
+    """Prose blocks right before and after the container, up to five wrappers up.
 
     Only an unbroken run counts: the first block with text that is not
     article prose (a heading, a link list, a comment form) ends it; before the
@@ -1033,7 +1033,7 @@ def _prose_siblings(
     body_text = _norm("".join(container.itertext()))
     node = container
     ended: set[str] = set()  # the sides whose run has ended
-    for level in range(3):
+    for level in range(5):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
