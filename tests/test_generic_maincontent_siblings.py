@@ -164,3 +164,24 @@ def test_lead_four_wrappers_above_the_body_joins_it_across_pictures() -> None:
     out = text(html)
     assert out.startswith(lead)
     assert out.count("Paragraph") == 6 and "Picture" not in out
+
+
+def test_ingredient_list_with_linked_names_joins_and_a_list_with_bare_links_does_not() -> None:
+    linked = "".join(
+        f"<li>{n}00 g of <a href='/i{n}'>rolled oats</a>, toasted in a dry pan</li>"
+        for n in range(1, 7)
+    )
+    mixed = "".join(
+        f"<li>{n}00 g of rolled oats, toasted in a dry pan, then cooled</li>" for n in range(1, 5)
+    ) + "".join(f"<li><a href='/r{n}'>Oat bar number {n}</a></li>" for n in range(5, 7))
+    page = (
+        "<html><head><title>Oat bars | Example</title></head><body><article>"
+        "<h1>Oat bars</h1><div class='ingredients'><ul>{items}</ul></div>"
+        f"<div class='method'>{body(6)}</div></article></body></html>"
+    )
+    out = text(page.format(items=linked))
+    assert "600 g of rolled oats, toasted" in out
+    assert out.count("Paragraph") == 6
+    other = text(page.format(items=mixed))
+    assert "100 g of rolled oats" not in other and "Oat bar number" not in other
+    assert other.count("Paragraph") == 6

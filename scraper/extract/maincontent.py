@@ -996,13 +996,26 @@ def _holds_byline(el: etree._Element) -> bool:
 def _list_joins(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
     """A list or table beside the article that is part of it (ingredients, specifications)."""
     s = stats.get(el)
-    if s is None or s.text < 40 or s.images or s.links > 0.1 * s.text:
+    if s is None or s.text < 40 or s.images or s.links > _LIST_LINKS * s.text:
         return False
     if not (s.lists >= 2 or el.tag == "table" or el.find(".//table") is not None):
+        return False
+    if s.links > 0.1 * s.text and not _items_beyond_links(el, stats):
         return False
     if _class_weight(el) < 0 or el.find(".//h1") is not None:
         return False
     return not _MEDIA_WORDS.search(_attr_words(el))
+
+
+# Link text a list beside the body may hold when every item says more than its link
+# ("200 g <a>flour</a>"); a list of bare links holds a tenth at most.
+_LIST_LINKS = 0.35
+
+
+def _items_beyond_links(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
+    """Every item of the list or row of the table holds text outside its links."""
+    items = [node for node in el.iter("li", "tr") if node in stats and stats[node].text]
+    return bool(items) and all(stats[node].text - stats[node].links >= 3 for node in items)
 
 
 def _repeats(el: etree._Element, body_text: str) -> bool:
