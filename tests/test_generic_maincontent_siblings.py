@@ -185,3 +185,18 @@ def test_ingredient_list_with_linked_names_joins_and_a_list_with_bare_links_does
     other = text(page.format(items=mixed))
     assert "100 g of rolled oats" not in other and "Oat bar number" not in other
     assert other.count("Paragraph") == 6
+
+
+def test_body_climbs_to_the_parent_that_adds_an_ingredient_list_with_linked_names() -> None:
+    linked = "".join(
+        f"<li>{n}00 g of <a href='/i{n}'>rolled oats</a>, toasted in a dry pan</li>"
+        for n in range(1, 7)
+    )
+    html = (
+        "<html><head><title>Oat bars | Example</title></head><body><article>"
+        f"<h1>Oat bars</h1><h2>What goes in</h2><ul>{linked}</ul><h2>How to bake them</h2>"
+        f"<div class='method'>{body(8)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert out.index("What goes in") < out.index("600 g of rolled oats") < out.index("How to")
+    assert out.count("Paragraph") == 8

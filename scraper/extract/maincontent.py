@@ -933,12 +933,18 @@ def _adds_list_or_table(
 ) -> bool:
     """The parent is ``node`` plus a short list or table of its own (a recipe's ingredients).
 
-    What the parent adds is short beside ``node``, holds nearly no links and
-    no block named as the article's lead (a standfirst is left where it is).
+    What the parent adds is short beside ``node``, holds nearly no links (or
+    links inside items that say more, as linked ingredient names) and no block
+    named as the article's lead (a standfirst is left where it is).
     """
     ps, ns = stats[parent], stats[node]
     added, added_links = ps.text - ns.text, ps.links - ns.links
-    if added > _CLEAN_SHARE * (ns.text - ns.links) or added_links > _CLEAN_LINKS * added:
+    if added > _CLEAN_SHARE * (ns.text - ns.links) or added_links > _LIST_LINKS * added:
+        return False
+    linked = [sib for sib in parent if sib is not node and sib in stats and stats[sib].links]
+    if added_links > _CLEAN_LINKS * added and not all(
+        _items_beyond_links(sib, stats) for sib in linked
+    ):
         return False
     if ps.lists - ns.lists < 2 and (
         parent.find(".//table") is None or node.find(".//table") is not None
