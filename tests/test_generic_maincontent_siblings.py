@@ -200,3 +200,20 @@ def test_body_climbs_to_the_parent_that_adds_an_ingredient_list_with_linked_name
     out = text(html)
     assert out.index("What goes in") < out.index("600 g of rolled oats") < out.index("How to")
     assert out.count("Paragraph") == 8
+
+
+def test_lead_joins_across_an_image_block_whose_picture_is_not_in_the_page() -> None:
+    lead = (
+        "The gym reopens next week with longer hours, a new rack room and classes for "
+        "beginners, the owners said on Monday."
+    )
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        f"<h1>Gym reopens</h1><p>{lead}</p>"
+        "<div class='article-image'><span>The new rack room, seen from the entrance on the "
+        "first floor (picture loaded by a script)</span></div>"
+        f"<div class='story'>{body(6)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert out.startswith(lead)
+    assert out.count("Paragraph") == 6 and "rack room, seen" not in out

@@ -1094,13 +1094,17 @@ def _prose_siblings(
 
 
 def _passed_over(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
-    """A block between an article's lead and its body: a picture and its caption, a date line."""
+    """A block between an article's lead and its body: a picture and its caption, a date line.
+
+    A block whose class names a picture counts as one when its image is not in the page
+    (drawn by a script).
+    """
     s = stats.get(el)
     if s is None or s.paragraphs > 1 or s.headings or s.lists:
         return False
     if el.tag in ("figure", "picture", "img") or _is_caption(el):
         return True
-    if s.images and s.text < 300:
+    if (s.images or _MEDIA_WORDS.search(_attr_words(el))) and s.text < 300:
         return True
     text = _norm("".join(el.itertext()))
     return len(text) < 120 and bool(_BYLINE.match(text) or _is_date_line(text))
