@@ -217,3 +217,18 @@ def test_lead_joins_across_an_image_block_whose_picture_is_not_in_the_page() -> 
     out = text(html)
     assert out.startswith(lead)
     assert out.count("Paragraph") == 6 and "rack room, seen" not in out
+
+
+def test_paragraph_showing_a_linked_address_stays_and_a_read_more_link_goes() -> None:
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        f"<div class='story'>{body(3)}"
+        "<p><a href='https://example.org/timetable'>https://example.org/timetable</a></p>"
+        f"{body(3)}<p><a href='/news/older-post'>Read our older post about the racks</a></p>"
+        "<p><a href='mailto:desk@example.org'>desk@example.org</a></p>"
+        f"{body(2)}</div></article></body></html>"
+    )
+    out = text(html)
+    assert "https://example.org/timetable" in out and "desk@example.org" in out
+    assert "Read our older post" not in out
+    assert out.count("Paragraph") == 8

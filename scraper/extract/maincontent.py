@@ -1168,9 +1168,15 @@ _SHORT_BLOCKS = frozenset(
 _CLEANED_CONTAINERS = frozenset({"ul", "ol", "div", "section", "table", "dl", "aside", "figure"})
 
 
+# A paragraph showing a web or mail address (the article cites it).
+_ADDRESS = re.compile(r"^(?:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+)$")
+
+
 def _link_paragraph(el: etree._Element, s: _Stats) -> bool:
     """A paragraph that is only a link ("READ MORE: ...") or a row of links."""
     if not s.text:
+        return False
+    if _ADDRESS.match(_norm("".join(el.itertext()))):
         return False
     if s.links > 0.8 * s.text and s.text < 200 and s.commas < 2:
         return True
