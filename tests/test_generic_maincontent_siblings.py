@@ -232,3 +232,19 @@ def test_paragraph_showing_a_linked_address_stays_and_a_read_more_link_goes() ->
     assert "https://example.org/timetable" in out and "desk@example.org" in out
     assert "Read our older post" not in out
     assert out.count("Paragraph") == 8
+
+
+def test_date_link_ending_a_line_of_text_stays_and_a_date_line_alone_goes() -> None:
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        "<div class='story'><p><time>November 17, 2019</time></p>"
+        f"{body(3)}<blockquote class='twitter-tweet'><p>The racks are in, see you Monday!</p>"
+        "— Sam Lee (@samlee) <a href='https://example.org/s/1'>November 18, 2019</a>"
+        f"</blockquote>{body(3)}<p>Read the timetable <a href='/t'>here</a> before you come.</p>"
+        "</div></article></body></html>"
+    )
+    out = text(html)
+    assert "— Sam Lee (@samlee) November 18, 2019" in out
+    assert "Read the timetable here before you come." in out
+    assert "November 17" not in out
+    assert out.count("Paragraph") == 6

@@ -1199,6 +1199,7 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
             tag in _SHORT_BLOCKS
             and s.paragraphs <= 1
             and s.headings <= 1
+            and not _inline_in_text(el)
             and _is_furniture_block(el, s, title)
         ):
             doomed.append(el)
@@ -1219,6 +1220,20 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
     _drop_closing_link_list(container, removed)
     _drop_orphan_headings(container, removed)
     _drop_closing_promos(container, removed)
+
+
+_INLINE = frozenset({"a", "span", "strong", "em", "b", "time"})
+
+
+def _inline_in_text(el: etree._Element) -> bool:
+    """An inline element inside a line of text (the date that ends an embedded post's line)."""
+    if el.tag not in _INLINE:
+        return False
+    if el.tail and el.tail.strip():
+        return True
+    previous, parent = el.getprevious(), el.getparent()
+    before = previous.tail if previous is not None else parent.text if parent is not None else ""
+    return bool(before and before.strip())
 
 
 def _drop_closing_link_list(container: etree._Element, removed: list[str]) -> None:
