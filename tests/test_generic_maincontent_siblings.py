@@ -31,6 +31,8 @@ def test_standfirst_set_as_a_subheading_joins_the_body_and_a_short_heading_does_
     out = text(page.format(heading=lead))
     assert out.startswith(lead)
     assert out.count("Paragraph") == 6
+    bare = lead.replace(",", "").rstrip(".") + " for the third time this year"
+    assert text(page.format(heading=bare)).startswith(bare)
     short = text(page.format(heading="Longer hours and a new rack room"))
     assert "Longer hours" not in short
     assert short.count("Paragraph") == 6

@@ -978,11 +978,12 @@ def _prose_beside_picture(el: etree._Element, s: _Stats) -> bool:
 
 
 def _lead_heading(el: etree._Element, s: _Stats) -> bool:
-    """A heading that is a sentence or two of prose (a standfirst set as a subheading)."""
+    """A heading of a sentence or two (a standfirst set as a subheading; no section title is
+    100 characters long)."""
     if s.links or s.images or not 100 <= s.text <= 400:
         return False
     text = _norm("".join(el.itertext()))
-    return bool(s.commas or _SENTENCE_END.search(text)) and not _FURNITURE_TEXT.match(text)
+    return not _FURNITURE_TEXT.match(text)
 
 
 # A link to an author's page ("/author/jane-doe/").
