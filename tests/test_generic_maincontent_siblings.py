@@ -250,3 +250,16 @@ def test_date_link_ending_a_line_of_text_stays_and_a_date_line_alone_goes() -> N
     assert "Read the timetable here before you come." in out
     assert "November 17" not in out
     assert out.count("Paragraph") == 6
+
+
+def test_sentence_starting_with_by_stays_and_a_byline_goes() -> None:
+    sentence = "By using a belt on the heavy sets, you brace harder and lift faster."
+    html = (
+        "<html><head><title>Belts | Example</title></head><body><article>"
+        f"<div class='story'><p>By Sam Lee</p>{body(3)}<p>{sentence}</p>{body(3)}</div>"
+        "</article></body></html>"
+    )
+    out = text(html)
+    assert sentence in out
+    assert "By Sam Lee" not in out
+    assert out.count("Paragraph") == 6

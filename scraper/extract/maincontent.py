@@ -1159,7 +1159,8 @@ def _is_furniture_block(el: etree._Element, s: _Stats, title: str | None) -> boo
         return True
     if _FURNITURE_TEXT.match(text):
         return True
-    return len(text) < 120 and bool(_BYLINE.match(text) or _is_date_line(text))
+    byline = _BYLINE.match(text) and not (text.endswith(".") and len(text.split()) >= 10)
+    return len(text) < 120 and bool(byline or _is_date_line(text))
 
 
 _SHORT_BLOCKS = frozenset(
