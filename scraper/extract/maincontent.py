@@ -1044,9 +1044,9 @@ def _prose_siblings(
     container, the prose that closes that block (a lead under its headline)
     still joins, unless a picture lies between and the block names the author
     or the date. A side whose run has ended is not looked at further up; the
-    other side climbs on. ``named_only`` (the markup named
-    the container as the article body) joins only its own siblings and, further
-    up, blocks named as its lead.
+    other side climbs on. ``named_only`` (the markup named the container as the
+    article body) joins only its own siblings and, further up, blocks named as
+    its lead.
     """
     before: list[etree._Element] = []
     after: list[etree._Element] = []
