@@ -263,3 +263,41 @@ def test_sentence_starting_with_by_stays_and_a_byline_goes() -> None:
     assert sentence in out
     assert "By Sam Lee" not in out
     assert out.count("Paragraph") == 6
+
+
+def test_article_split_into_rows_of_the_layout_is_joined_in_page_order() -> None:
+    first = "".join(
+        f"<p>Opening {n}: the gym reopens next week with longer hours, a new rack room, and "
+        "classes for beginners on weekday mornings.</p>"
+        for n in (1, 2)
+    )
+    html = (
+        "<html><head><title>Gym reopens | Example</title></head><body><article>"
+        "<h1>Gym reopens</h1><section class='row'><div class='col'>By Sam Lee<br><time>12/30/2019"
+        f"</time></div><div class='col'><div class='story-text'>{first}</div></div>"
+        "<div class='col'><ul>"
+        + "".join(
+            f"<li><a href='/p{n}'>Another story about the gym, part {n}</a></li>" for n in (1, 2, 3)
+        )
+        + "</ul></div></section>"
+        "<section class='row'><div class='ad-slot'>Advertisement</div></section>"
+        f"<section class='row'><div class='col'><div class='story-text'>{body(8)}</div></div>"
+        "</section></article></body></html>"
+    )
+    out = text(html)
+    assert out.startswith("Opening 1:") and out.index("Opening 2:") < out.index("Paragraph 1:")
+    assert out.count("Paragraph") == 8
+    assert "Sam Lee" not in out and "Advertisement" not in out
+
+
+def test_posts_of_an_index_page_in_their_own_articles_are_not_joined() -> None:
+    html = (
+        "<html><head><title>Blog | Example</title></head><body><main>"
+        f"<article><h2>First post</h2><div class='entry-content'>{body(8)}</div></article>"
+        "<article><h2>Second post</h2><div class='entry-content'>"
+        + "<p>Another post: rows, presses and curls, then face pulls, and a stretch for the "
+        "chest and the hips before the walk home.</p>" * 2 + "</div></article></main></body></html>"
+    )
+    out = text(html)
+    assert out.count("Paragraph") == 8
+    assert "Another post" not in out

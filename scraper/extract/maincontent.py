@@ -25,7 +25,9 @@ How it decides, in three steps:
    (``itemprop=articleBody``, ``e-content``, ``entry-content`` and the like)
    get a bonus. The best container wins; it climbs to a parent that adds
    prose of the same kind or a short list or table (ingredients beside a
-   method), and sibling blocks that carry prose of the same kind join it.
+   method), and sibling blocks that carry prose of the same kind join it,
+   as do blocks of prose with its tag and class elsewhere in its ``<article>``
+   (an article set in rows of a page layout).
    A container that is one post of a thread (forum posts, a question and
    its answers: sibling blocks of one kind, each naming its writer beside
    its words), or the list of them, gives way to the posts' bodies in page
@@ -1094,6 +1096,53 @@ def _prose_siblings(
     return before, after
 
 
+def _other_parts(
+    body: etree._Element,
+    container: etree._Element,
+    stats: dict[etree._Element, _Stats],
+    taken: list[etree._Element],
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The other parts of an article split across the page, before and after the container.
+
+    A part is a block of prose with the container's tag and class in the same
+    ``<article>`` (or, without one, anywhere on the page): the article set in
+    rows of a page layout, its first paragraphs beside the byline. Lists (key
+    points that repeat the article) do not count.
+    """
+    cls = container.get("class")
+    if not cls or container.tag in ("body", "html"):
+        return [], []
+    before: list[etree._Element] = []
+    after: list[etree._Element] = []
+    own_article = _article_of(container)
+    holders = set(container.iterancestors())  # blocks that hold what is already taken
+    for el in taken:
+        holders.update(el.iterancestors())
+    placed = {container, *taken}
+    seen_container = False
+    for el in body.iter(container.tag):
+        if el is container:
+            seen_container = True
+            continue
+        if el.get("class") != cls or el in holders or _article_of(el) is not own_article:
+            continue
+        s = stats.get(el)
+        if s is None or not _reads_as_prose(s) or s.links > 0.25 * s.text or s.lists:
+            continue
+        if any(a in placed for a in el.iterancestors()):
+            continue
+        placed.add(el)
+        (after if seen_container else before).append(el)
+    return before, after
+
+
+def _article_of(el: etree._Element) -> etree._Element | None:
+    """The nearest ``<article>`` holding ``el`` (itself included), if any."""
+    if el.tag == "article":
+        return el
+    return next(el.iterancestors("article"), None)
+
+
 def _passed_over(el: etree._Element, stats: dict[etree._Element, _Stats]) -> bool:
     """A block between an article's lead and its body: a picture and its caption, a date line.
 
@@ -1791,6 +1840,9 @@ def find_main_content(
         container.extend(posts)
         description = f"{len(posts)} posts of a thread"
     before, after = _prose_siblings(container, stats, named_only=marked)
+    parts_before, parts_after = _other_parts(body, container, stats, before + after)
+    before = parts_before + before
+    after = after + parts_after
     heading = _title_heading(container, titles)
     if heading is None:
         heading = _leading_h1(container)
