@@ -324,17 +324,33 @@ def _attr_words(el: etree._Element) -> str:
 def _name_flags(words: str) -> tuple[bool, bool, bool, bool]:
     """(names furniture, names the body, names an embed, furniture words all weak) of class/id words.
 
-    Pages repeat the same class strings many times; each is matched once.
+    No name pattern matches across a space, so the flags of the words are
+    those of its space-separated tokens taken together; pages repeat the same
+    tokens in many class strings, and each token is matched once.
     """
-    negative = bool(_NEGATIVE.search(words))
-    found: Iterable[re.Match[str]] = _NEGATIVE.finditer(words) if negative else ()
-    if negative and "--" in words:
-        found = [match for match in found if not _is_modifier(words, match)]
-        negative = bool(found)
+    negative = positive = embed = False
+    weak = True
+    for token in words.split(" "):
+        if token:
+            # A regex "$" also matches before a string's final newline.
+            key = token + " " if token[-1] == "\n" else token
+            t_negative, t_positive, t_embed, t_weak = _token_flags(key)
+            negative = negative or t_negative
+            positive = positive or t_positive
+            embed = embed or t_embed
+            weak = weak and (t_weak or not t_negative)
+    return negative, positive, embed, negative and weak
+
+
+@lru_cache(maxsize=16384)
+def _token_flags(token: str) -> tuple[bool, bool, bool, bool]:
+    """``_name_flags`` of one token (no spaces but a last one after a newline)."""
+    found = [match for match in _NEGATIVE.finditer(token) if not _is_modifier(token, match)]
+    negative = bool(found)
     weak = negative and all(
         match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in found
     )
-    return negative, bool(_POSITIVE.search(words)), bool(_EMBED.search(words)), weak
+    return negative, bool(_POSITIVE.search(token)), bool(_EMBED.search(token)), weak
 
 
 _AD_WORDS = frozenset({"ad", "ads", "advert", "advertisement", "advertising", "inline-ad"})
