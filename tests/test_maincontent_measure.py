@@ -47,3 +47,35 @@ def _whole_string_flags(words: str) -> tuple[bool, bool, bool, bool]:
 def test_class_names_are_flagged_as_the_whole_string_would_be(words: str) -> None:
     words = words.strip()
     assert mc._name_flags(words) == _whole_string_flags(words)
+
+
+def _values(stats: dict) -> list[tuple]:  # type: ignore[type-arg]
+    return [
+        (el.tag, s.text, s.links, s.own, s.commas, s.paragraphs, s.images, s.lists, s.headings)
+        for el, s in stats.items()
+    ]
+
+
+def test_measures_kept_through_the_strip_equal_a_fresh_measure() -> None:
+    prose = (
+        "<p>The squat, done well, is a hinge and a knee bend at once; the bar stays over "
+        "the middle of the foot while the hips travel back and down.</p>"
+    )
+    html = (
+        "<html><body><header class='masthead'><a href='/'>Home</a></header>"
+        f"<div class='wrap'><div class='entry'>{prose * 3}"
+        "<p>Text <span class='share'>share this</span> after the share, <a href='/x'>a link "
+        "<span class='ad'>ad</span> in text</a>, tail, <em>more</em></p>"
+        "<div class='related'><h3>Related</h3><ul><li><a href='/a'>A</a></li></ul></div> tail "
+        "text of the related block, kept in place."
+        f"<aside><p>An aside <nav>nav inside</nav> here</p></aside>{prose * 2}</div>"
+        "<div class='sidebar'><div class='widget'>Popular posts</div></div>"
+        "</div><footer>© Example</footer></body></html>"
+    )
+    from scraper.extract._html import parse_html
+
+    root = parse_html(html.encode())
+    body = root.find("body")
+    kept = mc._strip(body)
+    assert "Related" not in "".join(body.itertext())
+    assert _values(kept) == _values(mc._measure(body))

@@ -280,7 +280,7 @@ _USER_WORDS = re.compile(r"avatar|user|member|poster|author|profile", re.IGNOREC
 _MEDIA_WORDS = re.compile(r"image|img|photo|picture|caption|figure|video|gallery", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     """Text measures of one element's subtree (lengths in characters)."""
 
@@ -433,48 +433,66 @@ def _length(text: str | None) -> int:
     return sum(map(len, words)) + len(words) - 1 if words else 0
 
 
-def _measure(root: etree._Element) -> dict[etree._Element, _Stats]:
-    """Compute text measures for every element, bottom-up, in one walk."""
-    stats: dict[etree._Element, _Stats] = {}
+def _measure(
+    root: etree._Element,
+    stats: dict[etree._Element, _Stats] | None = None,
+    changed: set[etree._Element] | None = None,
+) -> dict[etree._Element, _Stats]:
+    """Compute text measures for every element, bottom-up, in one walk.
+
+    Given the ``stats`` of an earlier walk and the elements whose subtrees
+    changed since (``changed``: elements removed below them), only those are
+    measured again, in place; the entries of removed elements must be gone.
+    """
+    if stats is None or changed is None:
+        stats, elements = {}, _postorder(root)
+    else:
+        elements = [el for el in stats if el in changed]
     block_tags = _BLOCK_TAGS
+    headings = _HEADINGS
     comma = _COMMA.findall
-    for el in _postorder(root):
-        s = _Stats()
+    get = stats.get
+    for el in elements:
         raw = el.text
-        own = _length(raw)
-        text = own
-        commas = len(comma(raw)) if raw else 0
+        words = raw.split() if raw else None
+        if words:
+            own = text = len(" ".join(words))
+            commas = len(comma(raw))
+        else:
+            own = text = commas = 0
+        links = paragraphs = images = lists = heads = 0
         for child in el:
-            cs = stats.get(child)
-            tail_raw = child.tail
+            cs = get(child)
             if cs is not None:
                 text += cs.text
-                s.links += cs.links
+                links += cs.links
                 commas += cs.commas
-                s.paragraphs += cs.paragraphs
-                s.images += cs.images
-                s.lists += cs.lists
-                s.headings += cs.headings
+                paragraphs += cs.paragraphs
+                images += cs.images
+                lists += cs.lists
+                heads += cs.headings
                 if child.tag not in block_tags:
                     own += cs.text
+            tail_raw = child.tail
             if tail_raw:
-                tail = _length(tail_raw)
-                commas += len(comma(tail_raw))
-                text += tail
-                own += tail
+                words = tail_raw.split()
+                if words:
+                    tail = len(" ".join(words))
+                    commas += len(comma(tail_raw))
+                    text += tail
+                    own += tail
         tag = el.tag
         if tag == "a":
-            s.links = text
+            links = text
         elif tag == "img":
-            s.images += 1
+            images += 1
         elif tag == "li":
-            s.lists += 1
-        elif tag in _HEADINGS:
-            s.headings += 1
-        s.text, s.own, s.commas = text, own, commas
-        if own >= 25 and tag in block_tags and tag not in _HEADINGS:
-            s.paragraphs += 1
-        stats[el] = s
+            lists += 1
+        elif tag in headings:
+            heads += 1
+        if own >= 25 and tag in block_tags and tag not in headings:
+            paragraphs += 1
+        stats[el] = _Stats(text, links, own, commas, paragraphs, images, lists, heads)
     return stats
 
 
@@ -563,8 +581,11 @@ def _has_headline_link(el: etree._Element) -> bool:
     )
 
 
-def _strip(body: etree._Element) -> None:
-    """Remove elements that never hold article text; keep prose-heavy chrome."""
+def _strip(body: etree._Element) -> dict[etree._Element, _Stats]:
+    """Remove elements that never hold article text; keep prose-heavy chrome.
+
+    Returns the text measures of what is left.
+    """
     doomed: list[etree._Element] = []
     fallbacks: list[etree._Element] = []
     shown: dict[etree._Element, set[tuple[str, str]]] = {}
@@ -611,6 +632,7 @@ def _strip(body: etree._Element) -> None:
             ):
                 chrome.append(el)
     removed: set[etree._Element] = set()
+    parents: list[etree._Element | None] = []
     for el in chrome:
         if el in protected or el in removed:
             continue
@@ -626,7 +648,31 @@ def _strip(body: etree._Element) -> None:
         if keep:
             continue
         removed.add(el)
+        parents.append(el.getparent())
         _remove(el)
+    return _measure_after_removal(body, stats, removed, parents)
+
+
+def _measure_after_removal(
+    body: etree._Element,
+    stats: dict[etree._Element, _Stats],
+    removed: Iterable[etree._Element],
+    parents: Iterable[etree._Element | None],
+) -> dict[etree._Element, _Stats]:
+    """The measures of ``body`` after the ``removed`` elements left their ``parents``.
+
+    Only the parents still in the tree and their ancestors are measured again.
+    """
+    for el in removed:
+        for gone in el.iter():
+            stats.pop(gone, None)
+    changed: set[etree._Element] = set()
+    for parent in parents:
+        node = parent
+        while node is not None and node in stats and node not in changed:
+            changed.add(node)
+            node = node.getparent()
+    return _measure(body, stats, changed) if changed else stats
 
 
 def _holds_prose_run(s: _Stats) -> bool:
@@ -1712,8 +1758,7 @@ def find_main_content(
     body = root.find("body")
     if body is None:
         body = root
-    _strip(body)
-    stats = _measure(body)
+    stats = _strip(body)
     _score_tree(body, stats)
     container, marked = _preferred(body, stats, prefer) or _pick_container(body, stats)
     if stats[container].text == 0:
