@@ -79,3 +79,30 @@ def test_measures_kept_through_the_strip_equal_a_fresh_measure() -> None:
     kept = mc._strip(body)
     assert "Related" not in "".join(body.itertext())
     assert _values(kept) == _values(mc._measure(body))
+
+
+@pytest.mark.parametrize(
+    ("attrs", "hidden", "marked"),
+    [
+        ("", False, False),
+        ("hidden", True, False),
+        ("aria-hidden='TRUE' class='entry-content'", True, True),
+        ("aria-hidden='false' style='color: red'", False, False),
+        ("style='display: none'", True, False),
+        ("style='Visibility : Hidden'", True, False),
+        ("style='display:block'", False, False),
+        ("style='VISIBILITY:HIDDEN'", True, False),
+        ("itemprop='articleBody'", False, True),
+        ("itemprop='headline text'", False, True),
+        ("property='schema:articleBody'", False, True),
+        ("data-testid='article-body' class='x'", False, True),
+        ("class='Post-Body wide'", False, True),
+        ("class='post' id='entry-content'", False, False),
+    ],
+)
+def test_hidden_and_marked_body_read_the_attributes(attrs: str, hidden: bool, marked: bool) -> None:
+    from scraper.extract._html import parse_html
+
+    el = parse_html(f"<html><body><div {attrs}>text</div></body></html>".encode()).find(".//div")
+    assert mc._hidden(el) is hidden
+    assert mc._is_marked_body(el) is marked

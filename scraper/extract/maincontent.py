@@ -380,25 +380,33 @@ def _class_weight(el: etree._Element) -> int:
     return weight
 
 
+# The values of each attribute of _BODY_MARKERS that name the article body.
+_MARKER_VALUES: dict[str, frozenset[str]] = {
+    attr: frozenset(value for name, value in _BODY_MARKERS if name == attr)
+    for attr, _value in _BODY_MARKERS
+}
+
+
 def _is_marked_body(el: etree._Element) -> bool:
-    if not len(el.attrib):
-        return False
-    for attr, value in _BODY_MARKERS:
-        found = el.get(attr)
-        if found and value in found.lower().split():
-            return True
-    cls = el.get("class")
-    return bool(cls) and not _BODY_CLASSES.isdisjoint(cls.lower().split())
+    for attr, found in el.items():
+        if attr == "class":
+            if not _BODY_CLASSES.isdisjoint(found.lower().split()):
+                return True
+        else:
+            wanted = _MARKER_VALUES.get(attr)
+            if wanted and not wanted.isdisjoint(found.lower().split()):
+                return True
+    return False
 
 
 def _hidden(el: etree._Element) -> bool:
-    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
-        return True
-    style = el.get("style")
-    if style:
-        compact = style.replace(" ", "").lower()
-        if "display:none" in compact or "visibility:hidden" in compact:
+    for attr, value in el.items():
+        if attr == "hidden" or (attr == "aria-hidden" and value.lower() == "true"):
             return True
+        if attr == "style" and value:
+            compact = value.replace(" ", "").lower()
+            if "display:none" in compact or "visibility:hidden" in compact:
+                return True
     return False
 
 
@@ -622,8 +630,8 @@ def _strip(body: etree._Element) -> dict[etree._Element, _Stats]:
                 continue
             if not _form_in_body(el, stats[el]):
                 chrome.append(el)
-        elif el.get("class") or el.get("id"):
-            negative, positive, embed, weak = _name_flags(_attr_words(el))
+        elif words := _attr_words(el):
+            negative, positive, embed, weak = _name_flags(words)
             if (
                 negative
                 and not positive
@@ -631,12 +639,10 @@ def _strip(body: etree._Element) -> dict[etree._Element, _Stats]:
                 and not (weak and _reads_as_prose(stats[el]))
             ):
                 chrome.append(el)
-    removed: set[etree._Element] = set()
+    gone: set[etree._Element] = set()  # the removed elements and all below them
     parents: list[etree._Element | None] = []
     for el in chrome:
-        if el in protected or el in removed:
-            continue
-        if any(a in removed for a in el.iterancestors()):
+        if el in protected or el in gone:
             continue
         # Never strip what holds a large part of the prose (the page's <form>
         # wrapper, a theme that calls the article "post-meta").
@@ -647,25 +653,24 @@ def _strip(body: etree._Element) -> dict[etree._Element, _Stats]:
             keep = prose > 0.4 * total
         if keep:
             continue
-        removed.add(el)
+        gone.update(el.iter())
         parents.append(el.getparent())
         _remove(el)
-    return _measure_after_removal(body, stats, removed, parents)
+    return _measure_after_removal(body, stats, gone, parents)
 
 
 def _measure_after_removal(
     body: etree._Element,
     stats: dict[etree._Element, _Stats],
-    removed: Iterable[etree._Element],
+    gone: Iterable[etree._Element],
     parents: Iterable[etree._Element | None],
 ) -> dict[etree._Element, _Stats]:
-    """The measures of ``body`` after the ``removed`` elements left their ``parents``.
+    """The measures of ``body`` after subtrees (all their elements: ``gone``) left ``parents``.
 
     Only the parents still in the tree and their ancestors are measured again.
     """
-    for el in removed:
-        for gone in el.iter():
-            stats.pop(gone, None)
+    for el in gone:
+        stats.pop(el, None)
     changed: set[etree._Element] = set()
     for parent in parents:
         node = parent
