@@ -106,3 +106,26 @@ def test_hidden_and_marked_body_read_the_attributes(attrs: str, hidden: bool, ma
     el = parse_html(f"<html><body><div {attrs}>text</div></body></html>".encode()).find(".//div")
     assert mc._hidden(el) is hidden
     assert mc._is_marked_body(el) is marked
+
+
+def test_name_words_grouped_by_first_letter_find_the_same_matches() -> None:
+    assert mc._NEGATIVE_GROUPED is not mc._NEGATIVE
+    assert mc._POSITIVE_GROUPED is not mc._POSITIVE
+    samples = [
+        "comments-area", "commentlist", "comment2", "ad-slot-top", "ads", "adslot", "ad_unit",
+        "more-stories", "moremenu", "nav_main", "post-content", "entry-content-wrap",
+        "credit-line", "credits", "ſidebar", "ΚΑΤ", "header-widget-print", "x-sidebar--left",
+    ]  # fmt: skip
+    for original, grouped in (
+        (mc._NEGATIVE, mc._NEGATIVE_GROUPED),
+        (mc._POSITIVE, mc._POSITIVE_GROUPED),
+    ):
+        for sample in samples:
+            assert [m.group(0) for m in grouped.finditer(sample)] == [
+                m.group(0) for m in original.finditer(sample)
+            ]
+
+
+def test_a_name_pattern_of_another_form_is_left_as_it_is() -> None:
+    pattern = mc.re.compile(r"(?:^|[-_ ])(?:a?b|cd)(?=$|[-_ \d])", mc.re.IGNORECASE)
+    assert mc._grouped_words(pattern) is pattern

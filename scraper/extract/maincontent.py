@@ -345,12 +345,40 @@ def _name_flags(words: str) -> tuple[bool, bool, bool, bool]:
 @lru_cache(maxsize=16384)
 def _token_flags(token: str) -> tuple[bool, bool, bool, bool]:
     """``_name_flags`` of one token (no spaces but a last one after a newline)."""
-    found = [match for match in _NEGATIVE.finditer(token) if not _is_modifier(token, match)]
+    found = [match for match in _NEGATIVE_GROUPED.finditer(token) if not _is_modifier(token, match)]
     negative = bool(found)
     weak = negative and all(
         match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in found
     )
-    return negative, bool(_POSITIVE.search(token)), bool(_EMBED.search(token)), weak
+    return negative, bool(_POSITIVE_GROUPED.search(token)), bool(_EMBED.search(token)), weak
+
+
+_WORDS_HEAD, _WORDS_TAIL = "(?:^|[-_ ])(?:", ")(?=$|[-_ \\d])"
+
+
+def _grouped_words(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` (a list of name words) with its words grouped by their first letter.
+
+    Words with different first letters never match at the same place, so the
+    matches are the same; the regex engine tries a few words at each place
+    instead of all of them. A pattern of another form is returned as it is.
+    """
+    source = pattern.pattern
+    if not (source.startswith(_WORDS_HEAD) and source.endswith(_WORDS_TAIL)):
+        return pattern
+    groups: dict[str, list[str]] = {}
+    for word in source[len(_WORDS_HEAD) : -len(_WORDS_TAIL)].split("|"):
+        if not ("a" <= word[:1].lower() <= "z") or word[1:2] in ("?", "*", "+", "{"):
+            return pattern
+        if any(char in "()[]{}\\^$.*+|" for char in word):
+            return pattern
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+    words = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return re.compile(_WORDS_HEAD + words + _WORDS_TAIL, pattern.flags)
+
+
+_NEGATIVE_GROUPED = _grouped_words(_NEGATIVE)
+_POSITIVE_GROUPED = _grouped_words(_POSITIVE)
 
 
 _AD_WORDS = frozenset({"ad", "ads", "advert", "advertisement", "advertising", "inline-ad"})
