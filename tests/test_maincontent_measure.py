@@ -129,3 +129,9 @@ def test_name_words_grouped_by_first_letter_find_the_same_matches() -> None:
 def test_a_name_pattern_of_another_form_is_left_as_it_is() -> None:
     pattern = mc.re.compile(r"(?:^|[-_ ])(?:a?b|cd)(?=$|[-_ \d])", mc.re.IGNORECASE)
     assert mc._grouped_words(pattern) is pattern
+
+
+def test_text_is_normalised_as_the_whitespace_regex_would() -> None:
+    spaces = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
+    for text in (f"a{spaces}b", f"{spaces}x y{spaces}", "\u200bword\u00a0word\x1c", "", spaces):
+        assert mc._norm(text) == mc._WS.sub(" ", text).strip()

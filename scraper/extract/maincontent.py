@@ -306,7 +306,8 @@ class ContentChoice:
 
 
 def _norm(text: str | None) -> str:
-    return _WS.sub(" ", text).strip() if text else ""
+    """``text`` with whitespace runs as single spaces, ends stripped (what ``_WS`` matches)."""
+    return " ".join(text.split()) if text else ""
 
 
 _SLUG = re.compile(r"^[^\W_]+(?:[-_]+[^\W_]*){3,}$")
@@ -836,7 +837,9 @@ def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -
     if not fallbacks:
         return
     sizes = [_length(" ".join(el.itertext())) for el in fallbacks]
-    rest = _length(" ".join(body.itertext())) - sum(sizes)
+    rest = 0  # the page's text outside them, needed only beside a long one
+    if max(sizes) >= 500:
+        rest = _length(" ".join(body.itertext())) - sum(sizes)
     for el, size in zip(fallbacks, sizes, strict=True):
         if size >= 500 and size > rest:
             el.tag = "div"
