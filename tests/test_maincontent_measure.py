@@ -135,3 +135,23 @@ def test_text_is_normalised_as_the_whitespace_regex_would() -> None:
     spaces = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
     for text in (f"a{spaces}b", f"{spaces}x y{spaces}", "\u200bword\u00a0word\x1c", "", spaces):
         assert mc._norm(text) == mc._WS.sub(" ", text).strip()
+
+
+def test_teaser_card_check_with_measures_agrees_with_the_plain_one() -> None:
+    from scraper.extract._html import parse_html
+
+    html = (
+        "<html><body><div id='list'>"
+        "<div><h3><a href='/a'>A linked heading</a></h3><p>Teaser text.</p></div>"
+        "<a href='/b'><h2>Heading inside a link</h2></a>"
+        "<article><p><a href='/c'>An article card</a></p></article>"
+        "<div><article><a href='/d'>Wrapped article card</a></article></div>"
+        "<div><h4>A heading without a link</h4></div>"
+        "<div><p>No heading, <a href='/e'>a link</a>.</p></div>"
+        "</div></body></html>"
+    )
+    body = parse_html(html.encode()).find("body")
+    stats = mc._measure(body)
+    answers = [mc._card_like(card) for card in body.find("div")]
+    assert answers == [True, True, True, True, False, False]
+    assert [mc._card_like(card, stats[card]) for card in body.find("div")] == answers

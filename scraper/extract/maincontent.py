@@ -538,11 +538,15 @@ def _postorder(root: etree._Element) -> Iterable[etree._Element]:
     return reversed(list(root.iter(etree.Element)))
 
 
-def _card_like(el: etree._Element) -> bool:
-    """True for a teaser card: a linked heading, or an <article> with a link."""
+def _card_like(el: etree._Element, s: _Stats | None = None) -> bool:
+    """True for a teaser card: a linked heading, or an <article> with a link.
+
+    ``s``, the element's measures when known, spares the search for headings
+    in an element that holds none.
+    """
     if not isinstance(el.tag, str):
         return False
-    for heading in el.iter("h2", "h3", "h4", "h5", "h6"):
+    for heading in el.iter("h2", "h3", "h4", "h5", "h6") if s is None or s.headings else ():
         if heading.find(".//a[@href]") is not None or (
             heading.getparent() is not None and heading.getparent().tag == "a"
         ):
@@ -563,7 +567,7 @@ def _teaser_lists(
         children = [c for c in el if c in stats and stats[c].text]
         if len(children) < 3:
             continue
-        cards = [c for c in children if stats[c].text < 700 and _card_like(c)]
+        cards = [c for c in children if stats[c].text < 700 and _card_like(c, stats[c])]
         if (
             len(cards) >= 3
             and len(cards) >= 0.6 * len(children)
