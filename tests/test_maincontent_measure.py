@@ -126,6 +126,19 @@ def test_name_words_grouped_by_first_letter_find_the_same_matches() -> None:
             ]
 
 
+def test_month_names_grouped_by_first_letter_find_the_same_dates() -> None:
+    assert mc._DATE_SIGNAL_GROUPED is not mc._DATE_SIGNAL
+    samples = [
+        "Updated Jan 5, 2024 at 10:30", "3. März 2023", "le 12 décembre", "JUNE 1", "junio",
+        "Juni 2022", "julho 2021", "12.04.2021", "2021-04-12", "no date here", "Janssen",
+        "maio de 2020", "am 1. Mai", "MAYO", "sept. 3",
+    ]  # fmt: skip
+    for sample in samples:
+        assert [m.span() for m in mc._DATE_SIGNAL_GROUPED.finditer(sample)] == [
+            m.span() for m in mc._DATE_SIGNAL.finditer(sample)
+        ]
+
+
 def test_a_name_pattern_of_another_form_is_left_as_it_is() -> None:
     pattern = mc.re.compile(r"(?:^|[-_ ])(?:a?b|cd)(?=$|[-_ \d])", mc.re.IGNORECASE)
     assert mc._grouped_words(pattern) is pattern

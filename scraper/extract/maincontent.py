@@ -260,7 +260,7 @@ _DATE_SIGNAL = re.compile(
 
 def _is_date_line(text: str) -> bool:
     """True for a short line that is only a date/time stamp ("Updated at 1:23 p.m.")."""
-    if len(text) > 70 or not _DATE_SIGNAL.search(text):
+    if len(text) > 70 or not _DATE_SIGNAL_GROUPED.search(text):
         return False
     rest = _DATE_WORDS.sub(" ", text)
     return not re.search(r"[^\W\d_]{2,}", rest)
@@ -354,32 +354,32 @@ def _token_flags(token: str) -> tuple[bool, bool, bool, bool]:
     return negative, bool(_POSITIVE_GROUPED.search(token)), bool(_EMBED.search(token)), weak
 
 
-_WORDS_HEAD, _WORDS_TAIL = "(?:^|[-_ ])(?:", ")(?=$|[-_ \\d])"
-
-
-def _grouped_words(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` (a list of name words) with its words grouped by their first letter.
+def _grouped_words(pattern: re.Pattern[str], head: str = "(?:^|[-_ ])") -> re.Pattern[str]:
+    """``pattern`` (``head``, a list of words, the rest) with the words grouped by first letter.
 
     Words with different first letters never match at the same place, so the
     matches are the same; the regex engine tries a few words at each place
     instead of all of them. A pattern of another form is returned as it is.
     """
     source = pattern.pattern
-    if not (source.startswith(_WORDS_HEAD) and source.endswith(_WORDS_TAIL)):
+    start = len(head) + 3
+    if not source.startswith(head + "(?:") or ")" not in source[start:]:
         return pattern
+    end = source.index(")", start)
     groups: dict[str, list[str]] = {}
-    for word in source[len(_WORDS_HEAD) : -len(_WORDS_TAIL)].split("|"):
+    for word in source[start:end].split("|"):
         if not ("a" <= word[:1].lower() <= "z") or word[1:2] in ("?", "*", "+", "{"):
             return pattern
         if any(char in "()[]{}\\^$.*+|" for char in word):
             return pattern
         groups.setdefault(word[0].lower(), []).append(word[1:])
     words = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
-    return re.compile(_WORDS_HEAD + words + _WORDS_TAIL, pattern.flags)
+    return re.compile(head + "(?:" + words + source[end:], pattern.flags)
 
 
 _NEGATIVE_GROUPED = _grouped_words(_NEGATIVE)
 _POSITIVE_GROUPED = _grouped_words(_POSITIVE)
+_DATE_SIGNAL_GROUPED = _grouped_words(_DATE_SIGNAL, r"\b")
 
 
 _AD_WORDS = frozenset({"ad", "ads", "advert", "advertisement", "advertising", "inline-ad"})
