@@ -168,3 +168,22 @@ def test_teaser_card_check_with_measures_agrees_with_the_plain_one() -> None:
     answers = [mc._card_like(card) for card in body.find("div")]
     assert answers == [True, True, True, True, False, False]
     assert [mc._card_like(card, stats[card]) for card in body.find("div")] == answers
+
+
+def test_rendering_leaves_out_image_blocks_only_where_an_image_is() -> None:
+    from scraper.extract._html import parse_html
+
+    html = (
+        "<html><body><div id='c'><p>First paragraph of the post.</p>"
+        "<div><span><a href='/big.jpg'><img src='/small.jpg'></a></span> Photo: the rack</div>"
+        "<div>A short line without a picture</div>"
+        "<figure><img src='/x.jpg'><figcaption>Caption text</figcaption></figure>"
+        "<p>Last paragraph.</p></div></body></html>"
+    )
+    content = parse_html(html.encode()).find(".//div")
+    assert mc.render_text(content, captions=False).splitlines() == [
+        "First paragraph of the post.",
+        "A short line without a picture",
+        "Last paragraph.",
+    ]
+    assert "Photo: the rack" in mc.render_text(content)

@@ -1972,6 +1972,10 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
     composed form (NFC), so it reads and compares as the page shows it.
     """
     parts: list[str] = []
+    # Only an element holding an image can be an image block.
+    imaged: set[etree._Element] = (
+        set() if captions else {a for img in el.iter("img") for a in img.iterancestors()}
+    )
 
     def walk(node: etree._Element) -> None:
         block = node.tag in _BLOCK_TAGS
@@ -1983,7 +1987,10 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
             if (
                 isinstance(child.tag, str)
                 and child.tag not in _RUBY_NOTES
-                and (captions or not (_is_caption(child) or _is_image_block(child)))
+                and (
+                    captions
+                    or not (_is_caption(child) or (child in imaged and _is_image_block(child)))
+                )
             ):
                 walk(child)
             if child.tail:
