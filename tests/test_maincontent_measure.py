@@ -187,3 +187,25 @@ def test_rendering_leaves_out_image_blocks_only_where_an_image_is() -> None:
         "Last paragraph.",
     ]
     assert "Photo: the rack" in mc.render_text(content)
+
+
+def test_the_measuring_walk_fills_the_fields_in_their_order() -> None:
+    from dataclasses import fields
+
+    from scraper.extract._html import parse_html
+
+    names = [f.name for f in fields(mc._Stats)]
+    assert names[:8] == [
+        "text", "links", "own", "commas", "paragraphs", "images", "lists", "headings",
+    ]  # fmt: skip
+    body = parse_html(
+        b"<html><body><div><h2>Title</h2><p>One, two <a href='/x'>link</a> and a tail of "
+        b"words.</p><ul><li>x</li></ul><img src='/a.jpg'></div></body></html>"
+    ).find("body")
+    s = mc._measure(body)[body.find("div")]
+    assert (s.text, s.links, s.commas, s.paragraphs, s.images, s.lists, s.headings) == (
+        # each piece of text counts with its ends stripped: "One, two" "link" "and a ... words."
+        len("Title") + len("One, two") + len("link") + len("and a tail of words.") + len("x"),
+        4, 1, 1, 1, 1, 1,
+    )  # fmt: skip
+    assert s.own == 0
