@@ -262,7 +262,7 @@ _DATE_SIGNAL = re.compile(
 
 def _is_date_line(text: str) -> bool:
     """True for a short line that is only a date/time stamp ("Updated at 1:23 p.m.")."""
-    if len(text) > 70 or not _DATE_SIGNAL.search(text):
+    if len(text) > 70 or not _DATE_SIGNAL_GROUPED.search(text):
         return False
     rest = _DATE_WORDS.sub(" ", text)
     return not re.search(r"[^\W\d_]{2,}", rest)
@@ -282,7 +282,7 @@ _USER_WORDS = re.compile(r"avatar|user|member|poster|author|profile", re.IGNOREC
 _MEDIA_WORDS = re.compile(r"image|img|photo|picture|caption|figure|video|gallery", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     """Text measures of one element's subtree (lengths in characters)."""
 
@@ -308,7 +308,8 @@ class ContentChoice:
 
 
 def _norm(text: str | None) -> str:
-    return _WS.sub(" ", text).strip() if text else ""
+    """``text`` with whitespace runs as single spaces, ends stripped (what ``_WS`` matches)."""
+    return " ".join(text.split()) if text else ""
 
 
 _SLUG = re.compile(r"^[^\W_]+(?:[-_]+[^\W_]*){3,}$")
@@ -326,17 +327,61 @@ def _attr_words(el: etree._Element) -> str:
 def _name_flags(words: str) -> tuple[bool, bool, bool, bool]:
     """(names furniture, names the body, names an embed, furniture words all weak) of class/id words.
 
-    Pages repeat the same class strings many times; each is matched once.
+    No name pattern matches across a space, so the flags of the words are
+    those of its space-separated tokens taken together; pages repeat the same
+    tokens in many class strings, and each token is matched once.
     """
-    negative = bool(_NEGATIVE.search(words))
-    found: Iterable[re.Match[str]] = _NEGATIVE.finditer(words) if negative else ()
-    if negative and "--" in words:
-        found = [match for match in found if not _is_modifier(words, match)]
-        negative = bool(found)
+    negative = positive = embed = False
+    weak = True
+    for token in words.split(" "):
+        if token:
+            # A regex "$" also matches before a string's final newline.
+            key = token + " " if token[-1] == "\n" else token
+            t_negative, t_positive, t_embed, t_weak = _token_flags(key)
+            negative = negative or t_negative
+            positive = positive or t_positive
+            embed = embed or t_embed
+            weak = weak and (t_weak or not t_negative)
+    return negative, positive, embed, negative and weak
+
+
+@lru_cache(maxsize=16384)
+def _token_flags(token: str) -> tuple[bool, bool, bool, bool]:
+    """``_name_flags`` of one token (no spaces but a last one after a newline)."""
+    found = [match for match in _NEGATIVE_GROUPED.finditer(token) if not _is_modifier(token, match)]
+    negative = bool(found)
     weak = negative and all(
         match.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for match in found
     )
-    return negative, bool(_POSITIVE.search(words)), bool(_EMBED.search(words)), weak
+    return negative, bool(_POSITIVE_GROUPED.search(token)), bool(_EMBED.search(token)), weak
+
+
+def _grouped_words(pattern: re.Pattern[str], head: str = "(?:^|[-_ ])") -> re.Pattern[str]:
+    """``pattern`` (``head``, a list of words, the rest) with the words grouped by first letter.
+
+    Words with different first letters never match at the same place, so the
+    matches are the same; the regex engine tries a few words at each place
+    instead of all of them. A pattern of another form is returned as it is.
+    """
+    source = pattern.pattern
+    start = len(head) + 3
+    if not source.startswith(head + "(?:") or ")" not in source[start:]:
+        return pattern
+    end = source.index(")", start)
+    groups: dict[str, list[str]] = {}
+    for word in source[start:end].split("|"):
+        if not ("a" <= word[:1].lower() <= "z") or word[1:2] in ("?", "*", "+", "{"):
+            return pattern
+        if any(char in "()[]{}\\^$.*+|" for char in word):
+            return pattern
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+    words = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return re.compile(head + "(?:" + words + source[end:], pattern.flags)
+
+
+_NEGATIVE_GROUPED = _grouped_words(_NEGATIVE)
+_POSITIVE_GROUPED = _grouped_words(_POSITIVE)
+_DATE_SIGNAL_GROUPED = _grouped_words(_DATE_SIGNAL, r"\b")
 
 
 _AD_WORDS = frozenset({"ad", "ads", "advert", "advertisement", "advertising", "inline-ad"})
@@ -366,25 +411,33 @@ def _class_weight(el: etree._Element) -> int:
     return weight
 
 
+# The values of each attribute of _BODY_MARKERS that name the article body.
+_MARKER_VALUES: dict[str, frozenset[str]] = {
+    attr: frozenset(value for name, value in _BODY_MARKERS if name == attr)
+    for attr, _value in _BODY_MARKERS
+}
+
+
 def _is_marked_body(el: etree._Element) -> bool:
-    if not len(el.attrib):
-        return False
-    for attr, value in _BODY_MARKERS:
-        found = el.get(attr)
-        if found and value in found.lower().split():
-            return True
-    cls = el.get("class")
-    return bool(cls) and not _BODY_CLASSES.isdisjoint(cls.lower().split())
+    for attr, found in el.items():
+        if attr == "class":
+            if not _BODY_CLASSES.isdisjoint(found.lower().split()):
+                return True
+        else:
+            wanted = _MARKER_VALUES.get(attr)
+            if wanted and not wanted.isdisjoint(found.lower().split()):
+                return True
+    return False
 
 
 def _hidden(el: etree._Element) -> bool:
-    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
-        return True
-    style = el.get("style")
-    if style:
-        compact = style.replace(" ", "").lower()
-        if "display:none" in compact or "visibility:hidden" in compact:
+    for attr, value in el.items():
+        if attr == "hidden" or (attr == "aria-hidden" and value.lower() == "true"):
             return True
+        if attr == "style" and value:
+            compact = value.replace(" ", "").lower()
+            if "display:none" in compact or "visibility:hidden" in compact:
+                return True
     return False
 
 
@@ -419,48 +472,67 @@ def _length(text: str | None) -> int:
     return sum(map(len, words)) + len(words) - 1 if words else 0
 
 
-def _measure(root: etree._Element) -> dict[etree._Element, _Stats]:
-    """Compute text measures for every element, bottom-up, in one walk."""
-    stats: dict[etree._Element, _Stats] = {}
+def _measure(
+    root: etree._Element,
+    stats: dict[etree._Element, _Stats] | None = None,
+    changed: set[etree._Element] | None = None,
+) -> dict[etree._Element, _Stats]:
+    """Compute text measures for every element, bottom-up, in one walk.
+
+    Given the ``stats`` of an earlier walk and the elements whose subtrees
+    changed since (``changed``: elements removed below them), only those are
+    measured again, in place; the entries of removed elements must be gone.
+    """
+    if stats is None or changed is None:
+        stats, elements = {}, _postorder(root)
+    else:
+        elements = [el for el in stats if el in changed]
     block_tags = _BLOCK_TAGS
+    headings = _HEADINGS
     comma = _COMMA.findall
-    for el in _postorder(root):
-        s = _Stats()
+    get = stats.get
+    for el in elements:
         raw = el.text
-        own = _length(raw)
-        text = own
-        commas = len(comma(raw)) if raw else 0
+        words = raw.split() if raw else None
+        if words:
+            own = text = len(" ".join(words))
+            commas = len(comma(raw))
+        else:
+            own = text = commas = 0
+        links = paragraphs = images = lists = heads = 0
         for child in el:
-            cs = stats.get(child)
-            tail_raw = child.tail
+            cs = get(child)
             if cs is not None:
                 text += cs.text
-                s.links += cs.links
+                links += cs.links
                 commas += cs.commas
-                s.paragraphs += cs.paragraphs
-                s.images += cs.images
-                s.lists += cs.lists
-                s.headings += cs.headings
+                paragraphs += cs.paragraphs
+                images += cs.images
+                lists += cs.lists
+                heads += cs.headings
                 if child.tag not in block_tags:
                     own += cs.text
+            tail_raw = child.tail
             if tail_raw:
-                tail = _length(tail_raw)
-                commas += len(comma(tail_raw))
-                text += tail
-                own += tail
+                words = tail_raw.split()
+                if words:
+                    tail = len(" ".join(words))
+                    commas += len(comma(tail_raw))
+                    text += tail
+                    own += tail
         tag = el.tag
         if tag == "a":
-            s.links = text
+            links = text
         elif tag == "img":
-            s.images += 1
+            images += 1
         elif tag == "li":
-            s.lists += 1
-        elif tag in _HEADINGS:
-            s.headings += 1
-        s.text, s.own, s.commas = text, own, commas
-        if own >= 25 and tag in block_tags and tag not in _HEADINGS:
-            s.paragraphs += 1
-        stats[el] = s
+            lists += 1
+        elif tag in headings:
+            heads += 1
+        if own >= 25 and tag in block_tags and tag not in headings:
+            paragraphs += 1
+        # Positional, in the order of _Stats's fields (keywords cost a tenth of the walk).
+        stats[el] = _Stats(text, links, own, commas, paragraphs, images, lists, heads)
     return stats
 
 
@@ -469,11 +541,15 @@ def _postorder(root: etree._Element) -> Iterable[etree._Element]:
     return reversed(list(root.iter(etree.Element)))
 
 
-def _card_like(el: etree._Element) -> bool:
-    """True for a teaser card: a linked heading, or an <article> with a link."""
+def _card_like(el: etree._Element, s: _Stats | None = None) -> bool:
+    """True for a teaser card: a linked heading, or an <article> with a link.
+
+    ``s``, the element's measures when known, spares the search for headings
+    in an element that holds none.
+    """
     if not isinstance(el.tag, str):
         return False
-    for heading in el.iter("h2", "h3", "h4", "h5", "h6"):
+    for heading in el.iter("h2", "h3", "h4", "h5", "h6") if s is None or s.headings else ():
         if heading.find(".//a[@href]") is not None or (
             heading.getparent() is not None and heading.getparent().tag == "a"
         ):
@@ -494,7 +570,7 @@ def _teaser_lists(
         children = [c for c in el if c in stats and stats[c].text]
         if len(children) < 3:
             continue
-        cards = [c for c in children if stats[c].text < 700 and _card_like(c)]
+        cards = [c for c in children if stats[c].text < 700 and _card_like(c, stats[c])]
         if (
             len(cards) >= 3
             and len(cards) >= 0.6 * len(children)
@@ -549,8 +625,11 @@ def _has_headline_link(el: etree._Element) -> bool:
     )
 
 
-def _strip(body: etree._Element) -> None:
-    """Remove elements that never hold article text; keep prose-heavy chrome."""
+def _strip(body: etree._Element) -> dict[etree._Element, _Stats]:
+    """Remove elements that never hold article text; keep prose-heavy chrome.
+
+    Returns the text measures of what is left.
+    """
     doomed: list[etree._Element] = []
     fallbacks: list[etree._Element] = []
     shown: dict[etree._Element, set[tuple[str, str]]] = {}
@@ -587,8 +666,8 @@ def _strip(body: etree._Element) -> None:
                 continue
             if not _form_in_body(el, stats[el]):
                 chrome.append(el)
-        elif el.get("class") or el.get("id"):
-            negative, positive, embed, weak = _name_flags(_attr_words(el))
+        elif words := _attr_words(el):
+            negative, positive, embed, weak = _name_flags(words)
             if (
                 negative
                 and not positive
@@ -596,11 +675,10 @@ def _strip(body: etree._Element) -> None:
                 and not (weak and _reads_as_prose(stats[el]))
             ):
                 chrome.append(el)
-    removed: set[etree._Element] = set()
+    gone: set[etree._Element] = set()  # the removed elements and all below them
+    parents: list[etree._Element | None] = []
     for el in chrome:
-        if el in protected or el in removed:
-            continue
-        if any(a in removed for a in el.iterancestors()):
+        if el in protected or el in gone:
             continue
         # Never strip what holds a large part of the prose (the page's <form>
         # wrapper, a theme that calls the article "post-meta").
@@ -611,8 +689,31 @@ def _strip(body: etree._Element) -> None:
             keep = prose > 0.4 * total
         if keep:
             continue
-        removed.add(el)
+        gone.update(el.iter())
+        parents.append(el.getparent())
         _remove(el)
+    return _measure_after_removal(body, stats, gone, parents)
+
+
+def _measure_after_removal(
+    body: etree._Element,
+    stats: dict[etree._Element, _Stats],
+    gone: Iterable[etree._Element],
+    parents: Iterable[etree._Element | None],
+) -> dict[etree._Element, _Stats]:
+    """The measures of ``body`` after subtrees (all their elements: ``gone``) left ``parents``.
+
+    Only the parents still in the tree and their ancestors are measured again.
+    """
+    for el in gone:
+        stats.pop(el, None)
+    changed: set[etree._Element] = set()
+    for parent in parents:
+        node = parent
+        while node is not None and node in stats and node not in changed:
+            changed.add(node)
+            node = node.getparent()
+    return _measure(body, stats, changed) if changed else stats
 
 
 def _holds_prose_run(s: _Stats) -> bool:
@@ -743,7 +844,9 @@ def _keep_noscript_body(body: etree._Element, fallbacks: list[etree._Element]) -
     if not fallbacks:
         return
     sizes = [_length(" ".join(el.itertext())) for el in fallbacks]
-    rest = _length(" ".join(body.itertext())) - sum(sizes)
+    rest = 0  # the page's text outside them, needed only beside a long one
+    if max(sizes) >= 500:
+        rest = _length(" ".join(body.itertext())) - sum(sizes)
     for el, size in zip(fallbacks, sizes, strict=True):
         if size >= 500 and size > rest:
             el.tag = "div"
@@ -1821,8 +1924,7 @@ def find_main_content(
     body = root.find("body")
     if body is None:
         body = root
-    _strip(body)
-    stats = _measure(body)
+    stats = _strip(body)
     _score_tree(body, stats)
     container, marked = _preferred(body, stats, prefer) or _pick_container(body, stats)
     if stats[container].text == 0:
@@ -1999,6 +2101,10 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
     composed form (NFC), so it reads and compares as the page shows it.
     """
     parts: list[str] = []
+    # Only an element holding an image can be an image block.
+    imaged: set[etree._Element] = (
+        set() if captions else {a for img in el.iter("img") for a in img.iterancestors()}
+    )
 
     def walk(node: etree._Element) -> None:
         block = node.tag in _BLOCK_TAGS
@@ -2010,7 +2116,10 @@ def render_text(el: etree._Element, *, captions: bool = True) -> str:
             if (
                 isinstance(child.tag, str)
                 and child.tag not in _RUBY_NOTES
-                and (captions or not (_is_caption(child) or _is_image_block(child)))
+                and (
+                    captions
+                    or not (_is_caption(child) or (child in imaged and _is_image_block(child)))
+                )
             ):
                 walk(child)
             if child.tail:
