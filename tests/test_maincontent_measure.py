@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from scraper.extract import maincontent as mc
+from scraper.extract.maincontent.measure import Stats, _measure, norm
+from scraper.extract.maincontent.names import (
+    _DATE_SIGNAL,
+    _DATE_SIGNAL_GROUPED,
+    _EMBED,
+    _NEGATIVE_GROUPED,
+    _POSITIVE,
+    _POSITIVE_GROUPED,
+    _WEAK_NEGATIVE,
+    _WS,
+    NEGATIVE,
+    _grouped_words,
+    _is_modifier,
+    is_marked_body,
+    name_flags,
+)
+from scraper.extract.maincontent.render import render_text
+from scraper.extract.maincontent.strip import _card_like, _hidden, _strip
 
 
 def _whole_string_flags(words: str) -> tuple[bool, bool, bool, bool]:
     """The class/id name flags matched on the whole string at once."""
-    found = [m for m in mc._NEGATIVE.finditer(words) if not mc._is_modifier(words, m)]
+    found = [m for m in NEGATIVE.finditer(words) if not _is_modifier(words, m)]
     negative = bool(found)
-    weak = negative and all(m.group(0).strip("-_ ").lower() in mc._WEAK_NEGATIVE for m in found)
-    return negative, bool(mc._POSITIVE.search(words)), bool(mc._EMBED.search(words)), weak
+    weak = negative and all(m.group(0).strip("-_ ").lower() in _WEAK_NEGATIVE for m in found)
+    return negative, bool(_POSITIVE.search(words)), bool(_EMBED.search(words)), weak
 
 
 @pytest.mark.parametrize(
@@ -46,7 +65,7 @@ def _whole_string_flags(words: str) -> tuple[bool, bool, bool, bool]:
 )
 def test_class_names_are_flagged_as_the_whole_string_would_be(words: str) -> None:
     words = words.strip()
-    assert mc._name_flags(words) == _whole_string_flags(words)
+    assert name_flags(words) == _whole_string_flags(words)
 
 
 def _values(stats: dict) -> list[tuple]:  # type: ignore[type-arg]
@@ -76,9 +95,9 @@ def test_measures_kept_through_the_strip_equal_a_fresh_measure() -> None:
 
     root = parse_html(html.encode())
     body = root.find("body")
-    kept = mc._strip(body)
+    kept = _strip(body)
     assert "Related" not in "".join(body.itertext())
-    assert _values(kept) == _values(mc._measure(body))
+    assert _values(kept) == _values(_measure(body))
 
 
 @pytest.mark.parametrize(
@@ -104,21 +123,21 @@ def test_hidden_and_marked_body_read_the_attributes(attrs: str, hidden: bool, ma
     from scraper.extract._html import parse_html
 
     el = parse_html(f"<html><body><div {attrs}>text</div></body></html>".encode()).find(".//div")
-    assert mc._hidden(el) is hidden
-    assert mc._is_marked_body(el) is marked
+    assert _hidden(el) is hidden
+    assert is_marked_body(el) is marked
 
 
 def test_name_words_grouped_by_first_letter_find_the_same_matches() -> None:
-    assert mc._NEGATIVE_GROUPED is not mc._NEGATIVE
-    assert mc._POSITIVE_GROUPED is not mc._POSITIVE
+    assert _NEGATIVE_GROUPED is not NEGATIVE
+    assert _POSITIVE_GROUPED is not _POSITIVE
     samples = [
         "comments-area", "commentlist", "comment2", "ad-slot-top", "ads", "adslot", "ad_unit",
         "more-stories", "moremenu", "nav_main", "post-content", "entry-content-wrap",
         "credit-line", "credits", "ſidebar", "ΚΑΤ", "header-widget-print", "x-sidebar--left",
     ]  # fmt: skip
     for original, grouped in (
-        (mc._NEGATIVE, mc._NEGATIVE_GROUPED),
-        (mc._POSITIVE, mc._POSITIVE_GROUPED),
+        (NEGATIVE, _NEGATIVE_GROUPED),
+        (_POSITIVE, _POSITIVE_GROUPED),
     ):
         for sample in samples:
             assert [m.group(0) for m in grouped.finditer(sample)] == [
@@ -127,27 +146,27 @@ def test_name_words_grouped_by_first_letter_find_the_same_matches() -> None:
 
 
 def test_month_names_grouped_by_first_letter_find_the_same_dates() -> None:
-    assert mc._DATE_SIGNAL_GROUPED is not mc._DATE_SIGNAL
+    assert _DATE_SIGNAL_GROUPED is not _DATE_SIGNAL
     samples = [
         "Updated Jan 5, 2024 at 10:30", "3. März 2023", "le 12 décembre", "JUNE 1", "junio",
         "Juni 2022", "julho 2021", "12.04.2021", "2021-04-12", "no date here", "Janssen",
         "maio de 2020", "am 1. Mai", "MAYO", "sept. 3",
     ]  # fmt: skip
     for sample in samples:
-        assert [m.span() for m in mc._DATE_SIGNAL_GROUPED.finditer(sample)] == [
-            m.span() for m in mc._DATE_SIGNAL.finditer(sample)
+        assert [m.span() for m in _DATE_SIGNAL_GROUPED.finditer(sample)] == [
+            m.span() for m in _DATE_SIGNAL.finditer(sample)
         ]
 
 
 def test_a_name_pattern_of_another_form_is_left_as_it_is() -> None:
-    pattern = mc.re.compile(r"(?:^|[-_ ])(?:a?b|cd)(?=$|[-_ \d])", mc.re.IGNORECASE)
-    assert mc._grouped_words(pattern) is pattern
+    pattern = re.compile(r"(?:^|[-_ ])(?:a?b|cd)(?=$|[-_ \d])", re.IGNORECASE)
+    assert _grouped_words(pattern) is pattern
 
 
 def test_text_is_normalised_as_the_whitespace_regex_would() -> None:
     spaces = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
     for text in (f"a{spaces}b", f"{spaces}x y{spaces}", "\u200bword\u00a0word\x1c", "", spaces):
-        assert mc._norm(text) == mc._WS.sub(" ", text).strip()
+        assert norm(text) == _WS.sub(" ", text).strip()
 
 
 def test_teaser_card_check_with_measures_agrees_with_the_plain_one() -> None:
@@ -164,10 +183,10 @@ def test_teaser_card_check_with_measures_agrees_with_the_plain_one() -> None:
         "</div></body></html>"
     )
     body = parse_html(html.encode()).find("body")
-    stats = mc._measure(body)
-    answers = [mc._card_like(card) for card in body.find("div")]
+    stats = _measure(body)
+    answers = [_card_like(card) for card in body.find("div")]
     assert answers == [True, True, True, True, False, False]
-    assert [mc._card_like(card, stats[card]) for card in body.find("div")] == answers
+    assert [_card_like(card, stats[card]) for card in body.find("div")] == answers
 
 
 def test_rendering_leaves_out_image_blocks_only_where_an_image_is() -> None:
@@ -181,12 +200,12 @@ def test_rendering_leaves_out_image_blocks_only_where_an_image_is() -> None:
         "<p>Last paragraph.</p></div></body></html>"
     )
     content = parse_html(html.encode()).find(".//div")
-    assert mc.render_text(content, captions=False).splitlines() == [
+    assert render_text(content, captions=False).splitlines() == [
         "First paragraph of the post.",
         "A short line without a picture",
         "Last paragraph.",
     ]
-    assert "Photo: the rack" in mc.render_text(content)
+    assert "Photo: the rack" in render_text(content)
 
 
 def test_the_measuring_walk_fills_the_fields_in_their_order() -> None:
@@ -194,7 +213,7 @@ def test_the_measuring_walk_fills_the_fields_in_their_order() -> None:
 
     from scraper.extract._html import parse_html
 
-    names = [f.name for f in fields(mc._Stats)]
+    names = [f.name for f in fields(Stats)]
     assert names[:8] == [
         "text", "links", "own", "commas", "paragraphs", "images", "lists", "headings",
     ]  # fmt: skip
@@ -202,7 +221,7 @@ def test_the_measuring_walk_fills_the_fields_in_their_order() -> None:
         b"<html><body><div><h2>Title</h2><p>One, two <a href='/x'>link</a> and a tail of "
         b"words.</p><ul><li>x</li></ul><img src='/a.jpg'></div></body></html>"
     ).find("body")
-    s = mc._measure(body)[body.find("div")]
+    s = _measure(body)[body.find("div")]
     assert (s.text, s.links, s.commas, s.paragraphs, s.images, s.lists, s.headings) == (
         # each piece of text counts with its ends stripped: "One, two" "link" "and a ... words."
         len("Title") + len("One, two") + len("link") + len("and a tail of words.") + len("x"),
