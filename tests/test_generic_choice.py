@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.extract import extract_article_text
-
-
-def text(html: str) -> str:
-    return extract_article_text(html.encode(), "https://example.org/post/")
+from article_pages import text
 
 
 def test_content_that_is_all_caption_is_read_with_its_caption() -> None:

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import json
 
-from scraper.extract import extract_article_text
+from article_pages import PROSE, body, text
+
 from scraper.extract._html import parse_html
 from scraper.extract.maincontent import find_main_content, render_text
-
-PROSE = (
-    "<p>Paragraph {n}: the squat is a hinge and a knee bend at once, and the trick, as always, "
-    "is to keep the bar over the middle of the foot while the hips travel back and down.</p>"
-)
-
-
-def body(n: int) -> str:
-    return "".join(PROSE.format(n=i) for i in range(1, n + 1))
-
-
-def text(html: str) -> str:
-    return extract_article_text(html.encode(), "https://example.org/post/")
 
 
 def test_article_split_by_an_ad_is_joined_and_chrome_dropped() -> None:

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.extract import extract_article_text
-
-PROSE = (
-    "<p>Paragraph {n}: the squat is a hinge and a knee bend at once, and the trick, as always, "
-    "is to keep the bar over the middle of the foot while the hips travel back and down.</p>"
-)
-
-
-def body(n: int) -> str:
-    return "".join(PROSE.format(n=i) for i in range(1, n + 1))
-
-
-def text(html: str) -> str:
-    return extract_article_text(html.encode(), "https://example.org/post/")
+from article_pages import body, text
 
 
 def test_standfirst_set_as_a_subheading_joins_the_body_and_a_short_heading_does_not() -> None:

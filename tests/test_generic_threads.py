@@ -6,7 +6,7 @@ an article stay out of the article's text.
 
 from __future__ import annotations
 
-from scraper.extract import extract_article_text
+from article_pages import text as page_text
 
 WORDS = (
     "I have been squatting twice a week for a year, and my knees ache after the third set, "
@@ -15,7 +15,7 @@ WORDS = (
 
 
 def text(html: str) -> str:
-    return extract_article_text(html.encode(), "https://example.org/thread/")
+    return page_text(html, "https://example.org/thread/")
 
 
 def post(n: int, author: str) -> str:

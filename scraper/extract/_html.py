@@ -27,6 +27,7 @@ __all__ = [
     "parse_html",
     "squash",
     "text_of",
+    "within",
 ]
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
@@ -196,6 +197,16 @@ def is_chrome(el: etree._Element) -> bool:
     node: etree._Element | None = el
     while node is not None:
         if _chrome(node):
+            return True
+        node = node.getparent()
+    return False
+
+
+def within(el: etree._Element, ancestor: etree._Element | None) -> bool:
+    """True when ``el`` is ``ancestor`` or inside it (False for None)."""
+    node: etree._Element | None = el
+    while node is not None:
+        if node is ancestor:
             return True
         node = node.getparent()
     return False

@@ -15,7 +15,7 @@ from lxml import etree
 
 from scraper.records import ImageRef
 
-from ._html import in_scope
+from ._html import in_scope, within
 from ._index import PageIndex
 from ._urls import absolute, is_http
 from .images import image_ref, image_stem
@@ -26,15 +26,6 @@ _HOLDERS = (
     "wp-block-post-featured-image", "post-thumbnail", "featured-media",
     "single-featured-image-header", "featured-image", "post-thumb-img-content",
 )  # fmt: skip
-
-
-def _inside(el: etree._Element, ancestor: etree._Element | None) -> bool:
-    node: etree._Element | None = el
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.getparent()
-    return False
 
 
 def _candidates(index: PageIndex) -> list[etree._Element]:
@@ -59,7 +50,7 @@ def find_featured(
 
     Call before ``body`` is cleaned: body images are compared by base name.
     """
-    candidates = [img for img in _candidates(index) if not _inside(img, body)]
+    candidates = [img for img in _candidates(index) if not within(img, body)]
     scopes = (scope, index.root) if scope is not index.root else (index.root,)
     for where in scopes:
         for img in candidates:

@@ -17,6 +17,7 @@ from lxml import etree
 
 from scraper.records import ImageRef, Post
 
+from ._html import within
 from ._index import PageIndex
 from ._urls import absolute, is_http, strip_fragment
 
@@ -45,7 +46,7 @@ def find_part_urls(
     URL) are left out, which drops the link to page 1; so is any link without
     a page number (a theme's "Next post" inside the same box).
     """
-    holders = [el for el in index.tagged(*_HOLDERS) if _inside(el, scope)] or index.tagged(*_HOLDERS)
+    holders = [el for el in index.tagged(*_HOLDERS) if within(el, scope)] or index.tagged(*_HOLDERS)
     own = {strip_fragment(u).rstrip("/") for u in own_urls}
     found: list[str] = []
     for holder in holders[:1]:
@@ -59,15 +60,6 @@ def find_part_urls(
                 continue
             found.append(url)
     return tuple(found)
-
-
-def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
-    node: etree._Element | None = el
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.getparent()
-    return False
 
 
 def join_post_parts(first: Post, parts: list[Post]) -> Post:

@@ -161,15 +161,6 @@ def reads_as_prose(s: Stats) -> bool:
     return s.paragraphs >= 1 and prose >= 100 and s.links <= 0.3 * s.text and s.commas >= 1
 
 
-def attached(el: etree._Element, root: etree._Element) -> bool:
-    node: etree._Element | None = el
-    while node is not None:
-        if node is root:
-            return True
-        node = node.getparent()
-    return False
-
-
 def _prose(stats: dict[etree._Element, Stats], el: etree._Element) -> int:
     s = stats.get(el)
     return max(0, s.text - s.links) if s else 0

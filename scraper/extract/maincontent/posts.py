@@ -10,6 +10,7 @@ from collections import Counter
 
 from lxml import etree
 
+from .._html import within
 from .choose import pick_container, score_tree
 from .measure import Stats, _measure, _prose
 from .names import USER_WORDS, attr_words
@@ -155,7 +156,7 @@ def thread_posts(
 def _common_parent(bodies: list[etree._Element]) -> etree._Element | None:
     """The lowest element holding all of ``bodies``."""
     run = bodies[0].getparent()
-    while run is not None and not all(_inside(b, run) for b in bodies):
+    while run is not None and not all(within(b, run) for b in bodies):
         run = run.getparent()
     return run
 
@@ -185,16 +186,16 @@ def _beside_article(
     for el, s in stats.items():
         if el is run:
             ahead = True
-        if el in chosen or el in above or el is run or _inside(el, run):
+        if el in chosen or el in above or el is run or within(el, run):
             continue
-        if _signature(el) == kind and _prose(stats, el) and _inside(el, region):
-            extra = [b for b in extra if not _inside(b, el)]
+        if _signature(el) == kind and _prose(stats, el) and within(el, region):
+            extra = [b for b in extra if not within(b, el)]
             extra.append(el)
         elif (
             ahead
             and s.paragraphs
             and s.text - s.links > bar
-            and not any(_inside(el, b) or _inside(b, el) for b in extra)
+            and not any(within(el, b) or within(b, el) for b in extra)
         ):
             return None
     return extra
@@ -240,11 +241,6 @@ def pick_without(
     return None
 
 
-def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
-    """True when ``el`` is ``ancestor`` or below it."""
-    return el is ancestor or any(a is ancestor for a in el.iterancestors())
-
-
 def _run_around(
     container: etree._Element, body: etree._Element, stats: dict[etree._Element, Stats]
 ) -> tuple[list[etree._Element], bool] | None:
@@ -258,8 +254,8 @@ def _run_around(
             # The container's own post must be one of the run's (not a run of
             # related posts beside the article).
             mine = any(
-                _inside(container, b)
-                or (_inside(b, container) and _prose(stats, b) >= 0.6 * _prose(stats, container))
+                within(container, b)
+                or (within(b, container) and _prose(stats, b) >= 0.6 * _prose(stats, container))
                 for b in found[0]
             )
             return found if mine else None
@@ -283,7 +279,7 @@ def _run_beside(
         _SEEDS, (el for el, s in stats.items() if s.score > 0), key=lambda el: stats[el].score
     )
     for seed in seeds:
-        if _inside(seed, container) or _inside(container, seed):
+        if within(seed, container) or within(container, seed):
             continue
         found = _run_around(seed, body, stats) or _run_inside(seed, stats)
         if found and found[1] and sum(_prose(stats, b) for b in found[0]) > 1.5 * prose:

@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .measure import Stats, _measure, _prose, _remove, attached, describe, norm, reads_as_prose
+from .._html import within
+from .measure import Stats, _measure, _prose, _remove, describe, norm, reads_as_prose
 from .names import (
     BLOCK_TAGS,
     BYLINE,
@@ -93,7 +94,7 @@ def _prune(container: etree._Element, title: str | None, removed: list[str]) -> 
         ):
             doomed.append(el)
     for el in doomed:
-        if el.getparent() is not None and attached(el, container):
+        if el.getparent() is not None and within(el, container):
             removed.append(describe(el))
             _remove(el)
     _drop_closing_link_list(container, removed)
@@ -128,7 +129,7 @@ def _drop_closing_link_list(container: etree._Element, removed: list[str]) -> No
     last = leaves[-1]
     if last.tail and not last.tail.isspace():
         return
-    lists = [a for a in last.iterancestors() if a.tag in ("ul", "ol") and attached(a, container)]
+    lists = [a for a in last.iterancestors() if a.tag in ("ul", "ol") and within(a, container)]
     if not lists or lists[-1] is container:
         return
     found = lists[-1]
