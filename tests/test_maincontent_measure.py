@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from scraper.extract.maincontent.measure import Stats, _measure, norm
+from scraper.extract._html import squash
+from scraper.extract.maincontent.measure import Stats, _measure
 from scraper.extract.maincontent.names import (
     _DATE_SIGNAL,
     _DATE_SIGNAL_GROUPED,
@@ -15,7 +16,6 @@ from scraper.extract.maincontent.names import (
     _POSITIVE,
     _POSITIVE_GROUPED,
     _WEAK_NEGATIVE,
-    _WS,
     NEGATIVE,
     _grouped_words,
     _is_modifier,
@@ -164,9 +164,10 @@ def test_a_name_pattern_of_another_form_is_left_as_it_is() -> None:
 
 
 def test_text_is_normalised_as_the_whitespace_regex_would() -> None:
+    whitespace = re.compile(r"\s+")
     spaces = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
     for text in (f"a{spaces}b", f"{spaces}x y{spaces}", "\u200bword\u00a0word\x1c", "", spaces):
-        assert norm(text) == _WS.sub(" ", text).strip()
+        assert squash(text) == whitespace.sub(" ", text).strip()
 
 
 def test_teaser_card_check_with_measures_agrees_with_the_plain_one() -> None:

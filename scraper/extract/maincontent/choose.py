@@ -8,7 +8,8 @@ import re
 
 from lxml import etree
 
-from .measure import Stats, _prose, norm, reads_as_prose
+from .._html import squash
+from .measure import Stats, _prose, reads_as_prose
 from .names import (
     BLOCK_TAGS,
     BYLINE,
@@ -219,7 +220,7 @@ def _joins_article(el: etree._Element, stats: dict[etree._Element, Stats]) -> bo
         return False
     if MEDIA_WORDS.search(attr_words(el)) or _holds_byline(el):
         return False
-    text = norm("".join(el.itertext()))
+    text = squash("".join(el.itertext()))
     sentence = s.commas or SENTENCE_END.search(text) or (prose >= 100 and _is_named_lead(el))
     return bool(sentence) and not FURNITURE_TEXT.match(text)
 
@@ -234,7 +235,7 @@ def _lead_heading(el: etree._Element, s: Stats) -> bool:
     100 characters long)."""
     if s.links or s.images or not 100 <= s.text <= 400:
         return False
-    text = norm("".join(el.itertext()))
+    text = squash("".join(el.itertext()))
     return not FURNITURE_TEXT.match(text)
 
 
@@ -279,10 +280,11 @@ def _items_beyond_links(el: etree._Element, stats: dict[etree._Element, Stats]) 
 
 def _repeats(el: etree._Element, body_text: str) -> bool:
     """True for a pull quote: a sentence already in the article, or a block that is a quotation."""
-    if norm("".join(el.itertext()))[:1] in QUOTE_MARKS or el.tag == "blockquote":
+    if squash("".join(el.itertext()))[:1] in QUOTE_MARKS or el.tag == "blockquote":
         return True
     return any(
-        len(piece) >= 40 and piece in body_text for piece in (norm(part) for part in el.itertext())
+        len(piece) >= 40 and piece in body_text
+        for piece in (squash(part) for part in el.itertext())
     )
 
 
@@ -302,7 +304,7 @@ def prose_siblings(
     """
     before: list[etree._Element] = []
     after: list[etree._Element] = []
-    body_text = norm("".join(container.itertext()))
+    body_text = squash("".join(container.itertext()))
     node = container
     ended: set[str] = set()  # the sides whose run has ended
     for level in range(5):
@@ -406,7 +408,7 @@ def _passed_over(el: etree._Element, stats: dict[etree._Element, Stats]) -> bool
         return True
     if (s.images or MEDIA_WORDS.search(attr_words(el))) and s.text < 300:
         return True
-    text = norm("".join(el.itertext()))
+    text = squash("".join(el.itertext()))
     return len(text) < 120 and bool(BYLINE.match(text) or is_date_line(text))
 
 
@@ -439,7 +441,7 @@ def _trailing_prose(
         ):
             run.append(child)
             continue
-        text = norm("".join(child.itertext()))
+        text = squash("".join(child.itertext()))
         if not run and len(text) < 80 and not SENTENCE_END.search(text) and not cs.headings:
             continue
         if not run and depth < 2 and cs.headings:

@@ -29,11 +29,6 @@ class Stats:
     score: float = 0.0  # content score received from text blocks below
 
 
-def norm(text: str | None) -> str:
-    """``text`` with whitespace runs as single spaces, ends stripped (what ``_WS`` matches)."""
-    return " ".join(text.split()) if text else ""
-
-
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 

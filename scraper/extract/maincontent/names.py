@@ -237,8 +237,6 @@ def is_date_line(text: str) -> bool:
     return not re.search(r"[^\W\d_]{2,}", rest)
 
 
-_WS = re.compile(r"\s+")
-
 QUOTE_MARKS = frozenset('"\u201c\u201e\u00ab\u00bb\u2018\u201a\u300c')
 
 # Class/id words of an article's lead (standfirst, summary, deck).

@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .._html import within
-from .measure import Stats, _measure, _prose, _remove, describe, norm, reads_as_prose
+from .._html import squash, within
+from .measure import Stats, _measure, _prose, _remove, describe, reads_as_prose
 from .names import (
     BLOCK_TAGS,
     BYLINE,
@@ -28,7 +28,7 @@ from .names import (
 
 
 def _is_furniture_block(el: etree._Element, s: Stats, title: str | None) -> bool:
-    text = norm("".join(el.itertext()))
+    text = squash("".join(el.itertext()))
     if not text:
         return el.tag not in ("img", "figure", "picture", "br", "hr", "video", "audio") and (
             s.images == 0
@@ -56,7 +56,7 @@ def _link_paragraph(el: etree._Element, s: Stats) -> bool:
     """A paragraph that is only a link ("READ MORE: ...") or a row of links."""
     if not s.text:
         return False
-    if _ADDRESS.match(norm("".join(el.itertext()))):
+    if _ADDRESS.match(squash("".join(el.itertext()))):
         return False
     if s.links > 0.8 * s.text and s.text < 200 and s.commas < 2:
         return True
@@ -136,15 +136,15 @@ def _drop_closing_link_list(container: etree._Element, removed: list[str]) -> No
     items = [li for li in found if li.tag == "li"]
     if len(items) < 3 or any(li.find(".//a") is None for li in items):
         return
-    text = len(norm("".join(found.itertext())))
-    links = sum(len(norm("".join(a.itertext()))) for a in found.iter("a"))
+    text = len(squash("".join(found.itertext())))
+    links = sum(len(squash("".join(a.itertext()))) for a in found.iter("a"))
     if not text or links < 0.4 * text or (found.tail and not found.tail.isspace()):
         return
     label = found.getprevious()
     removed.append(describe(found))
     _remove(found)
     if label is not None and isinstance(label.tag, str):
-        words = norm("".join(label.itertext()))
+        words = squash("".join(label.itertext()))
         if words and len(words) < 60 and not SENTENCE_END.search(words):
             removed.append(describe(label))
             _remove(label)
@@ -160,7 +160,7 @@ def _drop_closing_promos(container: etree._Element, removed: list[str]) -> None:
     blocks = [el for el in container.iter("p", "div", "li", "h2", "h3", "h4", "h5", "h6")
               if not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)]  # fmt: skip
     for el in reversed(blocks):
-        text = norm("".join(el.itertext()))
+        text = squash("".join(el.itertext()))
         if not text:
             continue
         if len(text) >= 250 or not PROMO_TEXT.search(text):
@@ -192,7 +192,7 @@ def _drop_orphan_headings(container: etree._Element, removed: list[str]) -> None
             if any(a.tag in HEADINGS for a in el.iterancestors()):
                 continue
             break
-        text = norm("".join(el.itertext()))
+        text = squash("".join(el.itertext()))
         if len(text) >= 80 and SENTENCE_END.search(text):
             break
         removed.append(describe(el))
@@ -249,12 +249,12 @@ def page_titles(root: etree._Element) -> list[str]:
         for meta in head.iter("meta"):
             key = (meta.get("property") or meta.get("name") or "").lower()
             if key in ("og:title", "twitter:title", "title", "headline", "sailthru.title"):
-                value = norm(meta.get("content"))
+                value = squash(meta.get("content"))
                 if value:
                     found.append(value)
         title = head.find("title")
         if title is not None:
-            text = norm("".join(title.itertext()))
+            text = squash("".join(title.itertext()))
             if text:
                 found.append(text)
                 found.extend(part for part in _TITLE_SPLIT.split(text) if len(part) > 5)
@@ -297,7 +297,7 @@ def leading_h1(container: etree._Element) -> etree._Element | None:
 def _is_paragraph(el: etree._Element) -> bool:
     if el.tag != "p":
         return False
-    text = norm("".join(el.itertext()))
+    text = squash("".join(el.itertext()))
     return len(text) >= 100 and bool(SENTENCE_END.search(text))
 
 
@@ -322,7 +322,7 @@ def trim_header(container: etree._Element, heading: etree._Element, removed: lis
         if el.getparent() is not None and not any(a in before for a in el.iterancestors())
     ]
     for el in top:
-        prose += len(norm("".join(el.itertext())))
+        prose += len(squash("".join(el.itertext())))
     if any(_is_paragraph(el) for el in before):
         return  # prose comes first: the heading is a section of the article, not its headline
     if prose < 400:

@@ -8,7 +8,6 @@ import unicodedata
 from lxml import etree
 
 from .._html import squash
-from .measure import norm
 from .names import BLOCK_TAGS, attr_words
 
 _CAPTION_WORDS = re.compile(
@@ -29,7 +28,7 @@ def _is_image_block(el: etree._Element) -> bool:
         return False
     if next(el.iter("img"), None) is None:
         return False
-    return len(norm("".join(el.itertext()))) < 200 and next(el.iter("p"), None) is None
+    return len(squash("".join(el.itertext()))) < 200 and next(el.iter("p"), None) is None
 
 
 # Characters that are never drawn: the zero-width space, the word joiner and a stray

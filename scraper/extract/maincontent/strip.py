@@ -11,6 +11,7 @@ import re
 
 from lxml import etree
 
+from .._html import squash
 from .measure import (
     Stats,
     _measure,
@@ -18,7 +19,6 @@ from .measure import (
     _remove,
     length,
     measure_after_removal,
-    norm,
     reads_as_prose,
 )
 from .names import (
@@ -243,7 +243,7 @@ def _labelled_furniture(
         s = stats.get(heading)
         if s is None or s.text > 120:
             continue
-        if not _SECTION_LABEL.match(norm("".join(heading.itertext()))):
+        if not _SECTION_LABEL.match(squash("".join(heading.itertext()))):
             continue
         node = heading
         parent = node.getparent()
