@@ -6,7 +6,7 @@ import json
 
 from article_pages import PROSE, body, text
 
-from scraper.extract._html import parse_html
+from scraper.extract._html import drop, parse_html
 from scraper.extract.maincontent import find_main_content, render_text
 
 
@@ -342,3 +342,11 @@ def test_guide_declared_only_as_json_ld_howto_steps_is_read_as_text() -> None:
     assert text(html).count("Paragraph method") == 3
     odd = json.dumps([{"@type": {"not": "a name"}}, {"@type": "HowTo", "step": [{"text": 3}]}])
     assert "Please update" in text(html.replace(json.dumps(recipe), odd))
+
+
+def test_dropping_an_element_keeps_a_tail_with_control_characters_readable() -> None:
+    root = parse_html(b"<html><body><p>Set <span>x</span>one\x01 of three</p></body></html>", "")
+    span = next(root.iter("span"))
+    drop(span)
+    paragraph = next(root.iter("p"))
+    assert "".join(paragraph.itertext()) == "Set one of three"

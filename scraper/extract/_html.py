@@ -9,7 +9,6 @@ costs a Python call per element). Imports lxml only.
 from __future__ import annotations
 
 import copy
-
 import re
 from collections.abc import Iterable
 
@@ -28,6 +27,7 @@ __all__ = [
     "squash",
     "text_of",
     "within",
+    "xml_text",
 ]
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
@@ -139,17 +139,29 @@ def text_of(el: etree._Element) -> str:
     return "".join(clone.itertext())
 
 
-def drop(el: etree._Element) -> None:
-    """Remove ``el`` and its subtree, keeping its tail text in place."""
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text: str | None) -> str | None:
+    """``text`` without the control characters lxml refuses to store (the parser keeps them)."""
+    return _NOT_XML.sub("", text) if text else text
+
+
+def drop(el: etree._Element, *, blank_tail: bool = True) -> None:
+    """Remove ``el`` and its subtree, keeping its tail text in place.
+
+    ``blank_tail`` False lets a tail of whitespace only go with the element.
+    """
     parent = el.getparent()
     if parent is None:
         return
-    if el.tail:
+    tail = el.tail
+    if tail and (blank_tail or tail.strip()):
         previous = el.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
+            previous.tail = xml_text((previous.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = xml_text((parent.text or "") + tail)
     parent.remove(el)
 
 

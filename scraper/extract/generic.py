@@ -32,6 +32,7 @@ from lxml import etree
 from scraper.records import Author, ImageRef, Post, Term
 
 from ._html import head_meta, parse_html, squash, text_of
+from ._index import PageIndex
 from ._urls import absolute, document_base, is_http
 from .blogger import normalize_caption_tables
 from .content import clean_body
@@ -41,7 +42,6 @@ from .listing import is_listing
 from .maincontent import find_main_content, page_titles, render_text
 from .microformats import HEntry, find_h_entries, read_h_entry
 from .pages import canonical_url
-from ._index import PageIndex
 from .postmeta import JsonLd, drop_site_name, find_site_name
 from .threads import day_of, parse_h_entry_replies, parse_list_comments
 

@@ -59,9 +59,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .._html import xml_text
 from .choose import other_parts, pick_container, preferred, prose_siblings, score_tree
 from .declared import DECLARED_SHARE, _paragraphs, declared_body
-from .measure import describe, length, xml_text
+from .measure import describe, length
 from .posts import pick_without, thread_posts
 from .prune import _prune, leading_h1, page_titles, title_heading, trim_header
 from .render import render_text

@@ -8,8 +8,7 @@ import json
 
 from lxml import etree
 
-from .._html import parse_fragment
-from .measure import xml_text
+from .._html import parse_fragment, xml_text
 from .render import render_text
 
 # The article text the page declares in its JSON-LD replaces the chosen block

@@ -5,12 +5,12 @@ Imports the name lexicon only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
 
+from .._html import drop
 from .names import BLOCK_TAGS, COMMA, HEADINGS
 
 
@@ -29,27 +29,9 @@ class Stats:
     score: float = 0.0  # content score received from text blocks below
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def xml_text(text: str | None) -> str | None:
-    """``text`` without the control characters lxml refuses to store (the parser keeps them)."""
-    return _NOT_XML.sub("", text) if text else text
-
-
 def _remove(el: etree._Element) -> None:
-    """Remove ``el`` but keep its tail text in place."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail and tail.strip():
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = xml_text((previous.tail or "") + tail)
-        else:
-            parent.text = xml_text((parent.text or "") + tail)
-    parent.remove(el)
+    """Remove ``el`` but keep its tail text in place (a blank tail goes with it)."""
+    drop(el, blank_tail=False)
 
 
 def length(text: str | None) -> int:
